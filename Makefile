@@ -1,0 +1,43 @@
+# Two commands a new user needs (see README.md):
+#   make report   validate the data and build everything (the project's main job)
+#   make test     run the test suite, ruff and mypy
+# Each installs what it needs into .venv on first use, from the pinned requirements.lock.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: report test validate check charts bench lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name iwf-stats --display-name "Python (iwf-stats)" >/dev/null
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/iwf-stats validate
+
+validate: $(STAMP)
+	$(BIN)/iwf-stats validate
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+# Refresh the pins (needs the package registry): installs the newest releases allowed by
+# pyproject.toml into a scratch venv and records exactly what was installed.
+lock:
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet -e '.[dev]' setuptools
+	.lockvenv/bin/pip freeze --exclude-editable --all | grep -v '^pip==' > requirements.lock
+	rm -rf .lockvenv
+
+clean:
+	rm -rf $(VENV) output build

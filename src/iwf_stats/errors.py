@@ -1,0 +1,44 @@
+"""Typed errors that carry every problem found, so callers can report them all at once.
+
+Nothing in the library prints or chooses an exit status: it raises these, and the
+command line turns them into text on stderr and an exit code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one field of one line of one file.
+
+    `line` is the 1-based physical line in the file where the record starts (the header
+    of a CSV is line 1), so an editor's "go to line" lands on it. `line` is 0 when the
+    problem concerns the whole file (a missing file, say).
+    """
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}"
+
+
+class DataError(Exception):
+    """The data could not be loaded; `problems` lists every problem found, sorted."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems), key=_problem_order)
+        count = len(self.problems)
+        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data")
+
+    def report(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+def _problem_order(p: Problem) -> tuple[str, int, str, str]:
+    return (p.path, p.line, p.field, p.message)

@@ -1,0 +1,222 @@
+"""From the files in `data/` to a `Dataset`, or to the full list of what is wrong.
+
+Loading is all or nothing: every table is read and every check is run, and either the
+whole dataset is valid or `DataError` lists every problem found, each with its file,
+line and field. Checks that span rows or tables live here; checks on a single row
+live with the record models.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .dataset import Dataset
+from .errors import DataError, Problem
+from .numbers import ROUNDING_RULES, apply_rounding
+from .records import TABLES, Fact, Observation, Publisher, Record, Series, Source
+from .tables import Row, Table, read_csv
+
+#: Environment variable that points the library at another data folder.
+DATA_ENV = "IWF_STATS_DATA"
+
+
+def default_data_dir() -> Path:
+    """$IWF_STATS_DATA if set, else the repository's own `data/` folder."""
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def columns_of(model: type[Record]) -> list[str]:
+    return list(model.model_fields)
+
+
+def required_columns(model: type[Record]) -> set[str]:
+    return {name for name, f in model.model_fields.items() if f.is_required()}
+
+
+def load(data_dir: str | Path | None = None, *, today: date | None = None,
+         check_descriptor: bool = True) -> Dataset:
+    """Load and validate the dataset in `data_dir` (default: `default_data_dir()`).
+
+    `today` bounds the years a figure may describe (no figure for a year that has not
+    begun); tests pass a fixed date. `check_descriptor=False` skips comparing
+    `datapackage.json` with the models, for the command that regenerates it.
+    """
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise DataError([Problem(str(root), 0, "(folder)", "data folder not found")])
+    records: dict[str, list[tuple[int, Any]]] = {}
+    for name, model in TABLES.items():
+        shown = _shown(root / f"{name}.csv")
+        table = read_csv(root / f"{name}.csv", shown, columns_of(model),
+                         required_columns(model), problems)
+        records[name] = _validate_rows(table, model, problems) if table else []
+    if check_descriptor:
+        from .datapackage import check_descriptor as check
+
+        problems.extend(check(root, _shown(root / "datapackage.json")))
+    publishers = _unique(records["publishers"], "publisher_id", _shown(root / "publishers.csv"), problems)
+    sources = _unique(records["sources"], "source_id", _shown(root / "sources.csv"), problems)
+    series = _unique(records["series"], "series_id", _shown(root / "series.csv"), problems)
+    facts = _unique(records["facts"], "fact_id", _shown(root / "facts.csv"), problems)
+    observations = records["observations"]
+    _check_sources(sources, publishers, _shown(root / "sources.csv"), problems)
+    _check_observations(observations, sources, series, _shown(root / "observations.csv"),
+                        problems, today or date.today())
+    _check_facts(facts, sources, _shown(root / "facts.csv"), problems)
+    if problems:
+        raise DataError(problems)
+    return Dataset(
+        publishers={k: v for k, (_, v) in publishers.items()},
+        sources={k: v for k, (_, v) in sources.items()},
+        series={k: v for k, (_, v) in series.items()},
+        observations=tuple(o for _, o in observations),
+        facts={k: v for k, (_, v) in facts.items()},
+        root=root,
+    )
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder where possible."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _validate_rows(table: Table, model: type[Record], problems: list[Problem]) -> list[tuple[int, Any]]:
+    out: list[tuple[int, Any]] = []
+    validate = model.model_validate
+    for row in table.rows:
+        try:
+            out.append((row.line, validate(row.values)))
+        except ValidationError as e:
+            problems.extend(_problems_from(e, table.path, row))
+    return out
+
+
+def _problems_from(error: ValidationError, path: str, row: Row) -> Iterable[Problem]:
+    for err in error.errors(include_url=False):
+        loc = err["loc"]
+        if not loc:  # a whole-row check: messages are "field: message | field: message"
+            text = str(err["msg"]).removeprefix("Value error, ")
+            for part in text.split(" | "):
+                field, _, message = part.partition(": ")
+                yield Problem(path, row.line, field, message)
+            continue
+        field = str(loc[0])
+        yield Problem(path, row.line, field, _message(err, row.values.get(field)))
+
+
+def _message(err: Any, raw: str | None) -> str:
+    kind, ctx = err["type"], err.get("ctx") or {}
+    got = f"got {raw!r}" if raw is not None else "missing"
+    if kind == "greater_than_equal":
+        return f"must be ≥ {ctx['ge']}, got {raw}"
+    if kind == "less_than_equal":
+        return f"must be ≤ {ctx['le']}, got {raw}"
+    if kind in ("int_parsing", "int_from_float"):
+        return f"must be a whole number, {got}"
+    if kind == "literal_error":
+        return f"must be one of {ctx['expected']}, {got}"
+    if kind == "string_pattern_mismatch":
+        return f"must be lower_snake_case letters and digits, {got}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind in ("date_from_datetime_parsing", "date_parsing"):
+        return f"must be a date written YYYY-MM-DD, {got}"
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    return f"{str(err['msg']).removeprefix('Value error, ')} ({got})"
+
+
+def _unique(rows: list[tuple[int, Any]], key: str, path: str,
+            problems: list[Problem]) -> dict[str, tuple[int, Any]]:
+    seen: dict[str, tuple[int, Any]] = {}
+    for line, rec in rows:
+        k = getattr(rec, key)
+        if k in seen:
+            problems.append(Problem(path, line, key, f"duplicate {k!r}, first on line {seen[k][0]}"))
+        else:
+            seen[k] = (line, rec)
+    return seen
+
+
+def _check_sources(sources: dict[str, tuple[int, Source]],
+                   publishers: dict[str, tuple[int, Publisher]], path: str,
+                   problems: list[Problem]) -> None:
+    for line, s in sources.values():
+        if s.publisher_id not in publishers:
+            problems.append(Problem(path, line, "publisher_id", f"unknown publisher {s.publisher_id!r}"))
+            continue
+        pub = publishers[s.publisher_id][1]
+        host = s.host
+        if host is None:
+            if pub.domains:
+                problems.append(Problem(path, line, "url",
+                                        f"required: {pub.name} has a website ({', '.join(pub.domains)})"))
+        elif not any(host == d or host.endswith("." + d) for d in pub.domains):
+            allowed = ", ".join(pub.domains) or "none (publisher unknown)"
+            problems.append(Problem(path, line, "url",
+                                    f"host {host!r} does not belong to {pub.name}; allowed: {allowed}"))
+
+
+def _check_observations(observations: list[tuple[int, Observation]],
+                        sources: dict[str, tuple[int, Source]],
+                        series: dict[str, tuple[int, Series]], path: str,
+                        problems: list[Problem], today: date) -> None:
+    seen: dict[tuple[str, int, str, str], int] = {}
+    exact: dict[tuple[str, int, str], list[Observation]] = {}
+    for line, o in observations:
+        key = (*o.key, o.source_id)
+        if key in seen:
+            problems.append(Problem(path, line, "source_id",
+                                    f"duplicate: {o.series_id} {o.year} {o.category!r} from "
+                                    f"{o.source_id} is already on line {seen[key]}"))
+        else:
+            seen[key] = line
+        if o.series_id not in series:
+            problems.append(Problem(path, line, "series_id", f"unknown series {o.series_id!r}"))
+        elif series[o.series_id][1].unit == "percent" and o.value > 100:
+            problems.append(Problem(path, line, "value", f"a percentage must be 0–100, got {o.value}"))
+        source = sources.get(o.source_id)
+        if source is None:
+            problems.append(Problem(path, line, "source_id", f"unknown source {o.source_id!r}"))
+        elif (published := source[1].date_published) and o.year > published.year:
+            problems.append(Problem(path, line, "year",
+                                    f"{o.year} is after its source was published ({published})"))
+        if o.year > today.year:
+            problems.append(Problem(path, line, "year", f"{o.year} is in the future"))
+        if o.rounding == "exact":
+            exact.setdefault(o.key, []).append(o)
+    for line, o in observations:
+        candidates = exact.get(o.key)
+        if o.rounding == "exact" or not candidates:
+            continue
+        rounded = {int(apply_rounding(c.value, o.rounding)) for c in candidates}
+        if o.value not in rounded:
+            c = candidates[0]
+            problems.append(Problem(
+                path, line, "rounding",
+                f"{o.value:,} is not {c.value:,} ({c.source_id}) {ROUNDING_RULES[o.rounding]}, "
+                f"which gives {int(apply_rounding(c.value, o.rounding)):,}"))
+
+
+def _check_facts(facts: dict[str, tuple[int, Fact]], sources: dict[str, tuple[int, Source]],
+                 path: str, problems: list[Problem]) -> None:
+    for line, f in facts.values():
+        if f.source_id not in sources:
+            problems.append(Problem(path, line, "source_id", f"unknown source {f.source_id!r}"))
+        if f.unit == "percent" and not 0 <= float(f.value) <= 100:
+            problems.append(Problem(path, line, "value", f"a percentage must be 0–100, got {f.value}"))

@@ -1,0 +1,226 @@
+"""The validated records: one pydantic model per table in `data/`.
+
+Each column is defined once, here, with its type and description; `datapackage.json`
+is generated from these definitions so that the data is described the same way to
+people who never run Python. Records are frozen and refuse unknown fields, so a typo
+in a column name is an error rather than a silently ignored value.
+
+Checks that need only the row itself live here; checks across rows and tables
+(unknown ids, duplicates, a host that is not the publisher's) live in `loading`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from .numbers import (
+    ROUNDING_RULES,
+    NumberFormatError,
+    Rounding,
+    check_iso_date,
+    is_consistent_with_rounding,
+    parse_count,
+    parse_date,
+    parse_number,
+)
+
+#: The first year the IWF existed; no figure can describe an earlier year.
+FIRST_YEAR = 1996
+
+SourceKind = Literal[
+    "primary_report",
+    "press_release",
+    "parliamentary_record",
+    "legislation",
+    "secondary",
+    "newspaper_article",
+]
+PublisherType = Literal[
+    "charity", "parliament", "government", "public_body", "press", "secondary"
+]
+SeriesUnit = Literal["webpages", "reports", "percent"]
+FactUnit = Literal["date", "gbp", "years", "days", "people", "percent"]
+Bound = Literal["exact", "at_least", "at_most"]
+
+
+def _blank_to_none(v: object) -> object:
+    return None if v == "" else v
+
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:_[a-z0-9]+)*$", max_length=80)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+OptionalDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Publisher(Record):
+    """Who published a source, and which web hosts belong to them."""
+
+    publisher_id: Slug = Field(description="Stable identifier of the publisher.")
+    name: NonEmpty = Field(description="The publisher's name.")
+    publisher_type: PublisherType = Field(description="What kind of body the publisher is.")
+    domains: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "Space-separated web domains that belong to the publisher; a source's address "
+            "must be on one of them (or a subdomain). Empty when the publisher is unknown."
+        )
+    )
+    attribution: NonEmpty = Field(description="Short credit used in chart source lines.")
+
+    @field_validator("domains", mode="before")
+    @classmethod
+    def _split_domains(cls, v: object) -> object:
+        return tuple(v.split()) if isinstance(v, str) else v
+
+    @field_validator("domains")
+    @classmethod
+    def _domains_look_like_hosts(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for d in v:
+            if not re.fullmatch(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", d):
+                raise ValueError(f"{d!r} is not a domain name such as iwf.org.uk")
+        return v
+
+
+class Source(Record):
+    """A document that published figures: where it is, who made it, when."""
+
+    source_id: Slug = Field(description="Stable identifier of the source.")
+    publisher_id: Slug = Field(description="The publisher (publishers.csv).")
+    kind: SourceKind = Field(description="What kind of document it is; used to rank sources.")
+    title: NonEmpty = Field(description="The document's title.")
+    url: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None,
+        description="Its https address on the publisher's site; empty when not preserved.",
+    )
+    date_published: OptionalDate = Field(
+        default=None, description="Date of publication (YYYY-MM-DD); empty when unknown."
+    )
+    note: str = Field(default="", description="Anything a reader should know about the source.")
+
+    @field_validator("url")
+    @classmethod
+    def _https_only(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"https://[^\s/?#]+(?:[/?#]\S*)?", v):
+            raise ValueError(f"must be an https:// address, got {v!r}")
+        return v
+
+    @property
+    def host(self) -> str | None:
+        if self.url is None:
+            return None
+        return self.url.split("/", 3)[2].lower()
+
+
+class Series(Record):
+    """What one series counts, in which unit: the one definition every output reads."""
+
+    series_id: Slug = Field(description="Stable identifier of the series.")
+    title: NonEmpty = Field(description="Human-readable title for tables and charts.")
+    unit: SeriesUnit = Field(description="What one unit of the value is.")
+    definition: NonEmpty = Field(description="What is counted, and what is not.")
+
+
+class Observation(Record):
+    """One published figure: a series' value for a year, as one source printed it."""
+
+    series_id: Slug = Field(description="The series (series.csv).")
+    year: int = Field(ge=FIRST_YEAR, le=2100, description="Calendar year the figure describes.")
+    category: str = Field(
+        default="", description="Breakdown within the series (e.g. a country); empty for totals."
+    )
+    value: int = Field(ge=0, description="The figure as a whole number in the series' unit.")
+    as_written: NonEmpty = Field(description="The figure exactly as printed in the quote.")
+    rounding: Rounding = Field(
+        description="How the source rounded it: " + "; ".join(
+            f"{k} = {v}" for k, v in ROUNDING_RULES.items()
+        )
+    )
+    source_id: Slug = Field(description="The source that published it (sources.csv).")
+    wording: NonEmpty = Field(description="What the source called the thing counted.")
+    quote: NonEmpty = Field(description="The exact words the figure was published in.")
+    note: str = Field(default="", description="Caveats about this figure.")
+
+    @model_validator(mode="after")
+    def _as_written_matches(self) -> Observation:
+        problems = []
+        if self.as_written not in self.quote:
+            problems.append(f"quote: does not contain the figure as written ({self.as_written!r})")
+        try:
+            written = (
+                parse_number(self.as_written)
+                if self.as_written.endswith("%")
+                else parse_count(self.as_written)
+            )
+        except NumberFormatError as e:
+            problems.append(f"as_written: {e}")
+        else:
+            if written != self.value:
+                problems.append(f"value: {self.value} differs from the figure as written, {self.as_written!r}")
+        if not is_consistent_with_rounding(self.value, self.rounding):
+            problems.append(f"rounding: {self.value:,} cannot be {ROUNDING_RULES[self.rounding]}")
+        if problems:
+            raise ValueError(" | ".join(problems))
+        return self
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.series_id, self.year, self.category)
+
+
+class Fact(Record):
+    """A sourced fact outside the IWF series (a date, a duration, a sum) that claims need."""
+
+    fact_id: Slug = Field(description="Stable identifier of this statement of the fact.")
+    topic: Slug = Field(description="What the fact is about; several sources may state one topic.")
+    value: NonEmpty = Field(
+        description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD) for dates, otherwise a plain number."
+    )
+    unit: FactUnit = Field(description="Unit of the value.")
+    bound: Bound = Field(
+        description="exact, or at_least / at_most when the source gives only a bound."
+    )
+    as_written: NonEmpty = Field(description="The value exactly as printed in the quote.")
+    source_id: Slug = Field(description="The source (sources.csv).")
+    quote: NonEmpty = Field(description="The exact words the fact was published in.")
+    note: str = Field(default="", description="Caveats about this fact.")
+
+    @model_validator(mode="after")
+    def _as_written_matches(self) -> Fact:
+        problems = []
+        if self.as_written not in self.quote:
+            problems.append(f"quote: does not contain the value as written ({self.as_written!r})")
+        try:
+            if self.unit == "date":
+                check_iso_date(self.value)
+                if parse_date(self.as_written) != self.value:
+                    problems.append(f"value: {self.value} differs from {self.as_written!r}")
+            elif parse_number(self.as_written) != parse_number(self.value):
+                problems.append(f"value: {self.value} differs from {self.as_written!r}")
+        except NumberFormatError as e:
+            problems.append(f"value: {e}")
+        if problems:
+            raise ValueError(" | ".join(problems))
+        return self
+
+    @property
+    def number(self) -> float:
+        """The value as a number (a date's year for dates)."""
+        return float(self.value[:4] if self.unit == "date" else self.value)
+
+
+#: The tables of the dataset, in load order, with the model for each row.
+TABLES: dict[str, type[Record]] = {
+    "publishers": Publisher,
+    "sources": Source,
+    "series": Series,
+    "observations": Observation,
+    "facts": Fact,
+}
