@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -55,11 +56,12 @@ def load(data_dir: str | Path | None = None, *, today: date | None = None,
     if not root.is_dir():
         raise DataError([Problem(str(root), 0, "(folder)", "data folder not found")])
     records: dict[str, list[tuple[int, Any]]] = {}
+    invalid_ids: set[str] = set()  # ids of rows that failed: references to them are not news
     for name, model in TABLES.items():
         shown = _shown(root / f"{name}.csv")
         table = read_csv(root / f"{name}.csv", shown, columns_of(model),
                          required_columns(model), problems)
-        records[name] = _validate_rows(table, model, problems) if table else []
+        records[name] = _validate_rows(table, model, problems, invalid_ids) if table else []
     if check_descriptor:
         from .datapackage import check_descriptor as check
 
@@ -69,10 +71,11 @@ def load(data_dir: str | Path | None = None, *, today: date | None = None,
     series = _unique(records["series"], "series_id", _shown(root / "series.csv"), problems)
     facts = _unique(records["facts"], "fact_id", _shown(root / "facts.csv"), problems)
     observations = records["observations"]
-    _check_sources(sources, publishers, _shown(root / "sources.csv"), problems)
-    _check_observations(observations, sources, series, _shown(root / "observations.csv"),
+    refs = _References(publishers, sources, series, invalid_ids)
+    _check_sources(sources, refs, _shown(root / "sources.csv"), problems)
+    _check_observations(observations, refs, _shown(root / "observations.csv"),
                         problems, today or date.today())
-    _check_facts(facts, sources, _shown(root / "facts.csv"), problems)
+    _check_facts(facts, refs, _shown(root / "facts.csv"), problems)
     if problems:
         raise DataError(problems)
     return Dataset(
@@ -93,14 +96,17 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _validate_rows(table: Table, model: type[Record], problems: list[Problem]) -> list[tuple[int, Any]]:
+def _validate_rows(table: Table, model: type[Record], problems: list[Problem],
+                   invalid_ids: set[str]) -> list[tuple[int, Any]]:
     out: list[tuple[int, Any]] = []
     validate = model.model_validate
+    id_column = next(iter(model.model_fields))
     for row in table.rows:
         try:
             out.append((row.line, validate(row.values)))
         except ValidationError as e:
             problems.extend(_problems_from(e, table.path, row))
+            invalid_ids.add(row.values.get(id_column, ""))
     return out
 
 
@@ -138,7 +144,9 @@ def _message(err: Any, raw: str | None) -> str:
         return "required"
     if kind == "extra_forbidden":
         return "unknown field"
-    return f"{str(err['msg']).removeprefix('Value error, ')} ({got})"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    return f"{err['msg']} ({got})"
 
 
 def _unique(rows: list[tuple[int, Any]], key: str, path: str,
@@ -153,14 +161,29 @@ def _unique(rows: list[tuple[int, Any]], key: str, path: str,
     return seen
 
 
-def _check_sources(sources: dict[str, tuple[int, Source]],
-                   publishers: dict[str, tuple[int, Publisher]], path: str,
+@dataclass(frozen=True)
+class _References:
+    """The ids other tables may refer to. An id whose own row failed validation is
+    `invalid`: a reference to it is not reported again as unknown."""
+
+    publishers: dict[str, tuple[int, Publisher]]
+    sources: dict[str, tuple[int, Source]]
+    series: dict[str, tuple[int, Series]]
+    invalid: set[str]
+
+    def unknown(self, table: dict[str, Any], key: str) -> bool:
+        return key not in table and key not in self.invalid
+
+
+def _check_sources(sources: dict[str, tuple[int, Source]], refs: _References, path: str,
                    problems: list[Problem]) -> None:
     for line, s in sources.values():
-        if s.publisher_id not in publishers:
-            problems.append(Problem(path, line, "publisher_id", f"unknown publisher {s.publisher_id!r}"))
+        if s.publisher_id not in refs.publishers:
+            if refs.unknown(refs.publishers, s.publisher_id):
+                problems.append(Problem(path, line, "publisher_id",
+                                        f"unknown publisher {s.publisher_id!r}"))
             continue
-        pub = publishers[s.publisher_id][1]
+        pub = refs.publishers[s.publisher_id][1]
         host = s.host
         if host is None:
             if pub.domains:
@@ -172,10 +195,8 @@ def _check_sources(sources: dict[str, tuple[int, Source]],
                                     f"host {host!r} does not belong to {pub.name}; allowed: {allowed}"))
 
 
-def _check_observations(observations: list[tuple[int, Observation]],
-                        sources: dict[str, tuple[int, Source]],
-                        series: dict[str, tuple[int, Series]], path: str,
-                        problems: list[Problem], today: date) -> None:
+def _check_observations(observations: list[tuple[int, Observation]], refs: _References,
+                        path: str, problems: list[Problem], today: date) -> None:
     seen: dict[tuple[str, int, str, str], int] = {}
     exact: dict[tuple[str, int, str], list[Observation]] = {}
     for line, o in observations:
@@ -186,14 +207,16 @@ def _check_observations(observations: list[tuple[int, Observation]],
                                     f"{o.source_id} is already on line {seen[key]}"))
         else:
             seen[key] = line
-        if o.series_id not in series:
+        if refs.unknown(refs.series, o.series_id):
             problems.append(Problem(path, line, "series_id", f"unknown series {o.series_id!r}"))
-        elif series[o.series_id][1].unit == "percent" and o.value > 100:
+        elif o.series_id in refs.series and refs.series[o.series_id][1].unit == "percent" \
+                and o.value > 100:
             problems.append(Problem(path, line, "value", f"a percentage must be 0–100, got {o.value}"))
-        source = sources.get(o.source_id)
-        if source is None:
+        source = refs.sources.get(o.source_id)
+        if refs.unknown(refs.sources, o.source_id):
             problems.append(Problem(path, line, "source_id", f"unknown source {o.source_id!r}"))
-        elif (published := source[1].date_published) and o.year > published.year:
+        elif source is not None and (published := source[1].date_published) \
+                and o.year > published.year:
             problems.append(Problem(path, line, "year",
                                     f"{o.year} is after its source was published ({published})"))
         if o.year > today.year:
@@ -213,10 +236,10 @@ def _check_observations(observations: list[tuple[int, Observation]],
                 f"which gives {int(apply_rounding(c.value, o.rounding)):,}"))
 
 
-def _check_facts(facts: dict[str, tuple[int, Fact]], sources: dict[str, tuple[int, Source]],
-                 path: str, problems: list[Problem]) -> None:
+def _check_facts(facts: dict[str, tuple[int, Fact]], refs: _References, path: str,
+                 problems: list[Problem]) -> None:
     for line, f in facts.values():
-        if f.source_id not in sources:
+        if refs.unknown(refs.sources, f.source_id):
             problems.append(Problem(path, line, "source_id", f"unknown source {f.source_id!r}"))
         if f.unit == "percent" and not 0 <= float(f.value) <= 100:
             problems.append(Problem(path, line, "value", f"a percentage must be 0–100, got {f.value}"))

@@ -163,7 +163,8 @@ class Observation(Record):
             problems.append(f"as_written: {e}")
         else:
             if written != self.value:
-                problems.append(f"value: {self.value} differs from the figure as written, {self.as_written!r}")
+                problems.append(
+                    f"value: {self.value} differs from the figure as written, {self.as_written!r}")
         if not is_consistent_with_rounding(self.value, self.rounding):
             problems.append(f"rounding: {self.value:,} cannot be {ROUNDING_RULES[self.rounding]}")
         if problems:

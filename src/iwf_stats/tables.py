@@ -68,7 +68,8 @@ def read_csv(path: Path, shown: str, columns: list[str], required: set[str],
     rows: list[Row] = []
     try:
         header = next(reader)
-        header_ok = _check_header(header, shown, columns, required, problems)
+        if not _check_header(header, shown, columns, required, problems):
+            return None
         start = reader.line_num + 1
         for fields in reader:
             line = start
@@ -79,12 +80,9 @@ def read_csv(path: Path, shown: str, columns: list[str], required: set[str],
                 problems.append(Problem(shown, line, "(row)",
                                         f"has {len(fields)} fields, the header has {len(header)}"))
                 continue
-            if header_ok:
-                rows.append(Row(line, dict(zip(header, fields, strict=True))))
+            rows.append(Row(line, dict(zip(header, fields, strict=True))))
     except csv.Error as e:
         problems.append(Problem(shown, reader.line_num or 1, "(csv)", f"malformed CSV: {e}"))
-        return None
-    if not header_ok:
         return None
     return Table(shown, header, rows)
 
