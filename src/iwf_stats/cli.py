@@ -9,12 +9,18 @@ the traceback).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import DataError
+
+if TYPE_CHECKING:
+    from .claims import Ledger
+    from .dataset import Dataset
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -24,12 +30,37 @@ def _data_arg(p: argparse.ArgumentParser) -> None:
                    help="folder holding the CSVs (default: $IWF_STATS_DATA or the repository's data/)")
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def _load_with_claims(data_dir: Path | None) -> tuple[Dataset, Ledger]:
+    from .claims import load_ledger
     from .loading import load
+
+    ds = load(data_dir)
+    return ds, load_ledger(ds)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
     from .summary import dataset_summary
 
-    ds = load(args.data_dir)
-    print(dataset_summary(ds))
+    ds, ledger = _load_with_claims(args.data_dir)
+    print(dataset_summary(ds) + f" The claims ledger holds {len(ledger.claims)} claims.")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .claims import check
+    from .summary import check_table
+
+    ds, ledger = _load_with_claims(args.data_dir)
+    report = check(ds, ledger)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(check_table(report, explain=not args.brief))
+    if report.differing:
+        names = ", ".join(r.id for r in report.differing)
+        print(f"iwf-stats: {len(report.differing)} claim(s) no longer reproduce as recorded: {names}",
+              file=sys.stderr)
+        return EXIT_CHECK_FAILED
     return EXIT_OK
 
 
@@ -53,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="validate data/ and print a summary")
     _data_arg(p)
     p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("check", help="reproduce every claim in data/claims.toml and compare verdicts")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    p.add_argument("--brief", action="store_true", help="the table without the explanation lines")
+    _data_arg(p)
+    p.set_defaults(func=cmd_check)
     p = sub.add_parser("datapackage", help="regenerate data/datapackage.json from the record models")
     _data_arg(p)
     p.set_defaults(func=cmd_datapackage)

@@ -13,12 +13,13 @@ from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Literal
 
-Rounding = Literal["exact", "nearest_1", "nearest_10", "down_10"]
+Rounding = Literal["exact", "nearest_1", "down_1", "nearest_10", "down_10"]
 
 #: What each rounding rule means, in words a reader can check by hand.
 ROUNDING_RULES: dict[str, str] = {
     "exact": "published exactly",
     "nearest_1": "rounded to the nearest whole number",
+    "down_1": "rounded down to a whole number (the fraction dropped)",
     "nearest_10": "rounded to the nearest ten",
     "down_10": "rounded down to tens (the last digit dropped)",
 }
@@ -30,7 +31,7 @@ _SCALE = {"million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9, None: 1}
 _WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "decade": 10,
 }
 _MONTHS = {
     m: i
@@ -121,6 +122,8 @@ def apply_rounding(value: Decimal | float | int, rule: Rounding) -> Decimal:
         return d
     if rule == "nearest_1":
         return d.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if rule == "down_1":
+        return d.quantize(Decimal(1), rounding=ROUND_FLOOR)
     if rule == "nearest_10":
         return (d / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 10
     if rule == "down_10":

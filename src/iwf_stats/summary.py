@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .dataset import Dataset
 from .numbers import fmt_count
+
+if TYPE_CHECKING:
+    from .claims import CheckReport
 
 
 def dataset_summary(ds: Dataset) -> str:
@@ -24,3 +29,24 @@ def dataset_summary(ds: Dataset) -> str:
         for c in ds.conflicts
     ]
     return text + f"{len(ds.conflicts)} series-years have conflicting values ({'; '.join(parts)})."
+
+
+def check_table(report: CheckReport, explain: bool = True) -> str:
+    """The claims as a plain-text table, each row followed by its explanation."""
+    header = ("claim", "stated", "computed", "verdict")
+    rows = [(r.id, r.stated, r.computed,
+             r.verdict if r.reproduces else f"{r.verdict} (EXPECTED {r.expected})")
+            for r in report.results]
+    widths = [max(len(x[i]) for x in [header, *rows]) for i in range(3)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, [*widths, 0], strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 7)
+    for r, row in zip(report.results, rows, strict=True):
+        lines.append("  ".join(c.ljust(w) for c, w in zip(row, [*widths, 0], strict=True)).rstrip())
+        if explain:
+            lines.append(f"    {r.explanation}")
+    s = report.summary()
+    lines.append("")
+    lines.append(f"{s['claims']} claims: {s['supported']} supported, {s['contradicted']} contradicted, "
+                 f"{s['unverifiable']} unverifiable; {s['as_expected']} as recorded, "
+                 f"{s['differing']} differ.")
+    return "\n".join(lines)

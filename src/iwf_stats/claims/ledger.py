@@ -1,0 +1,166 @@
+"""Reading `data/claims.toml` into validated claims, with every problem named by line.
+
+TOML because journalists edit it: one `[[claim]]` table per claim, comments allowed, no
+indentation rules. Line numbers come from the file itself, so an error points at the
+`key = value` line to fix.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..dataset import Dataset
+from ..errors import DataError, Problem
+from ..numbers import NumberFormatError, parse_number
+from ..tables import read_text
+from .models import Claim, Endpoint
+
+_ADAPTER: TypeAdapter[Claim] = TypeAdapter(Claim)
+_NUMERIC = ("value", "change", "share", "approximation", "duration", "amount")
+
+
+@dataclass(frozen=True)
+class Ledger:
+    path: Path
+    claims: tuple[Claim, ...]
+
+    def by_id(self, claim_id: str) -> Claim:
+        return next(c for c in self.claims if c.id == claim_id)
+
+
+def default_ledger_path(ds: Dataset) -> Path:
+    return ds.root / "claims.toml"
+
+
+def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None) -> Ledger:
+    """Parse and check the ledger against the dataset; raise `DataError` listing every problem."""
+    path = path or default_ledger_path(ds)
+    shown = shown or _shown(path)
+    problems: list[Problem] = []
+    text = read_text(path, shown, problems)
+    if text is None:
+        raise DataError(problems)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+        line = int(m.group(1)) if m else 1
+        raise DataError([Problem(shown, line, "(toml)", f"not valid TOML: {e}")]) from None
+    raw = doc.get("claim")
+    extra = sorted(set(doc) - {"claim"})
+    if extra:
+        problems.append(Problem(shown, 1, extra[0], "unknown top-level key; write claims as [[claim]]"))
+    if not isinstance(raw, list) or not raw:
+        problems.append(Problem(shown, 1, "claim", "no [[claim]] tables found"))
+        raise DataError(problems)
+    lines = _LineIndex(text)
+    claims: list[Claim] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(raw):
+        start = lines.claim_start(i)
+        try:
+            claim = _ADAPTER.validate_python(item)
+        except ValidationError as e:
+            for err in e.errors(include_url=False):
+                problems.extend(_problem(shown, lines, i, start, err, item))
+            continue
+        if claim.id in seen:
+            problems.append(Problem(shown, lines.key_line(i, "id"), "id",
+                                    f"duplicate {claim.id!r}, first on line {seen[claim.id]}"))
+            continue
+        seen[claim.id] = start
+        problems.extend(_check_references(claim, ds, shown, lines, i))
+        claims.append(claim)
+    if problems:
+        raise DataError(problems)
+    return Ledger(path, tuple(claims))
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _LineIndex:
+    """Where each `[[claim]]` starts and where each of its keys is written."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.starts = [n for n, x in enumerate(self.lines, 1) if re.match(r"\s*\[\[\s*claim\s*\]\]", x)]
+
+    def claim_start(self, i: int) -> int:
+        return self.starts[i] if i < len(self.starts) else 1
+
+    def key_line(self, i: int, key: str) -> int:
+        start = self.claim_start(i)
+        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.lines) + 1
+        pattern = re.compile(rf"\s*{re.escape(key)}\s*[=.]")
+        for n in range(start, end):
+            if pattern.match(self.lines[n - 1]):
+                return n
+        return start
+
+
+def _problem(shown: str, lines: _LineIndex, i: int, start: int, err: Any,
+             item: Any) -> list[Problem]:
+    loc = [str(x) for x in err["loc"]]
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    # The discriminated union puts the kind first in the location: drop it.
+    if loc and isinstance(item, dict) and loc[0] == item.get("kind"):
+        loc = loc[1:]
+    if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
+        from .models import CLAIM_KINDS
+
+        return [Problem(shown, lines.key_line(i, "kind"), "kind",
+                        f"must be one of {', '.join(CLAIM_KINDS)}, got {item.get('kind')!r}"
+                        if isinstance(item, dict) else "each claim must be a table")]
+    if not loc:  # a whole-claim check: "field: message"
+        field, _, message = msg.partition(": ")
+        return [Problem(shown, lines.key_line(i, field), field, message)]
+    field = ".".join(loc)
+    if err["type"] == "missing":
+        return [Problem(shown, start, field, "required")]
+    if err["type"] == "extra_forbidden":
+        return [Problem(shown, lines.key_line(i, loc[0]), field, "unknown field")]
+    return [Problem(shown, lines.key_line(i, loc[0]), field, msg)]
+
+
+def _check_references(claim: Claim, ds: Dataset, shown: str, lines: _LineIndex,
+                      i: int) -> list[Problem]:
+    out: list[Problem] = []
+
+    def bad(field: str, message: str) -> None:
+        out.append(Problem(shown, lines.key_line(i, field), field, message))
+
+    if claim.document not in ds.sources:
+        bad("document", f"unknown source {claim.document!r}")
+    fields = claim.model_dump()
+    for field in ("series", "of_series"):
+        if field in fields and fields[field] not in ds.series:
+            bad(field, f"unknown series {fields[field]!r}")
+    for field in ("source",):
+        if fields.get(field) is not None and fields[field] not in ds.sources:
+            bad(field, f"unknown source {fields[field]!r}")
+    if "fact" in fields and fields["fact"] not in ds.facts:
+        bad("fact", f"unknown fact {fields['fact']!r}")
+    for field in ("since", "start", "end", "event"):
+        ep = getattr(claim, field, None)
+        if isinstance(ep, Endpoint):
+            if ep.fact is not None and ep.fact not in ds.facts:
+                bad(field, f"unknown fact {ep.fact!r}")
+            if ep.source_published is not None and ep.source_published not in ds.sources:
+                bad(field, f"unknown source {ep.source_published!r}")
+    if claim.kind in _NUMERIC:
+        try:
+            parse_number(claim.stated)
+        except NumberFormatError as e:
+            bad("stated", str(e))
+    return out

@@ -1,0 +1,149 @@
+"""The claims ledger's records: what a document said, and how to reproduce it.
+
+A closed set of claim kinds, each a pydantic model, discriminated by `kind`:
+
+- `value`: a series' value in a year, as rounded by the writer;
+- `change`: percentage change of a series between two years;
+- `share`: one figure as a percentage of another;
+- `record`: a year was the highest of a span of years;
+- `approximation`: "nearly 300,000" and the like, judged by `words.RULES`;
+- `duration`: whole years between two sourced dates ("29-year history");
+- `date`: a sourced date, at the precision stated ("in 2022", "from March");
+- `relative_date`: "last week", judged against the claiming document's own date;
+- `amount`: a sum of money against a sourced figure (exact, or a bound).
+
+Every claim quotes its document exactly (`quote`), names the figure as printed (`stated`,
+which must appear in the quote), states in words the rule it is judged by (`rule`), and
+records the verdict expected of it (`expected`). `check` fails when a verdict changes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..numbers import Rounding
+from ..records import FIRST_YEAR, Slug
+from .words import RULES
+
+Verdict = Literal["supported", "contradicted", "unverifiable"]
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=2100)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Endpoint(_Strict):
+    """A point in time taken from the data: a fact's date, a source's publication date, or
+    a calendar year (a claim's own parameter, such as the last year of a span)."""
+
+    fact: Slug | None = None
+    source_published: Slug | None = None
+    year: Year | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Endpoint:
+        if sum(x is not None for x in (self.fact, self.source_published, self.year)) != 1:
+            raise ValueError("give exactly one of fact, source_published or year")
+        return self
+
+
+class _Claim(_Strict):
+    id: Slug
+    document: Slug = Field(description="The source that made the claim (sources.csv).")
+    quote: str = Field(min_length=1, description="The claim's exact words in that document.")
+    stated: str = Field(min_length=1, description="The figure or phrase as printed.")
+    rule: str = Field(min_length=10, description="The tolerance or rounding rule, in words.")
+    expected: Verdict
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _stated_in_quote(self) -> _Claim:
+        if self.stated not in self.quote:
+            raise ValueError(f"stated: {self.stated!r} does not appear in the quote")
+        return self
+
+
+class ValueClaim(_Claim):
+    kind: Literal["value"]
+    series: Slug
+    year: Year
+    category: str = ""
+    rounding: Rounding
+    source: Slug | None = Field(default=None, description="Use this source's figure, not the preferred one.")
+
+
+class ChangeClaim(_Claim):
+    kind: Literal["change"]
+    series: Slug
+    from_year: Year
+    to_year: Year
+    rounding: Rounding
+    source: Slug | None = Field(default=None, description="Use this source's figures, not the preferred ones.")
+
+
+class ShareClaim(_Claim):
+    kind: Literal["share"]
+    series: Slug
+    year: Year
+    category: str = ""
+    of_series: Slug
+    of_year: Year
+    of_category: str = ""
+    rounding: Rounding
+
+
+class RecordClaim(_Claim):
+    kind: Literal["record"]
+    series: Slug
+    year: Year
+    since: Endpoint = Field(description="First year of the span the claim covers.")
+
+
+class ApproximationClaim(_Claim):
+    kind: Literal["approximation"]
+    series: Slug
+    year: Year
+    category: str = ""
+    word: str
+
+    @model_validator(mode="after")
+    def _known_word(self) -> ApproximationClaim:
+        if self.word not in RULES:
+            raise ValueError(f"word: {self.word!r} has no rule; known: {', '.join(sorted(RULES))}")
+        if f"{self.word} {self.stated}" not in self.quote:
+            raise ValueError(f"quote: does not contain {self.word + ' ' + self.stated!r}")
+        return self
+
+
+class DurationClaim(_Claim):
+    kind: Literal["duration"]
+    start: Endpoint
+    end: Endpoint
+
+
+class DateClaim(_Claim):
+    kind: Literal["date"]
+    fact: Slug
+
+
+class RelativeDateClaim(_Claim):
+    kind: Literal["relative_date"]
+    event: Endpoint
+
+
+class AmountClaim(_Claim):
+    kind: Literal["amount"]
+    fact: Slug
+
+
+Claim = Annotated[
+    ValueClaim | ChangeClaim | ShareClaim | RecordClaim | ApproximationClaim | DurationClaim
+    | DateClaim | RelativeDateClaim | AmountClaim,
+    Field(discriminator="kind"),
+]
+
+CLAIM_KINDS = ("value", "change", "share", "record", "approximation", "duration", "date",
+               "relative_date", "amount")
