@@ -197,3 +197,9 @@ def test_amount_against_an_exact_figure() -> None:
 def test_stated_figure_must_appear_in_the_quote() -> None:
     with pytest.raises(ValueError, match="does not appear in the quote"):
         claim("value", "291,270", quote="it was 291270.", series="pages", year=2024, rounding="exact")
+
+
+def test_change_from_zero_is_unverifiable_not_a_crash() -> None:
+    r = evaluate(claim("change", "5%", series="pages", from_year=2020, to_year=2021, rounding="nearest_1"),
+                 dataset({2020: 0, 2021: 7}))
+    assert (r.verdict, r.explanation) == ("unverifiable", "the base figure is 0: no percentage can be computed")

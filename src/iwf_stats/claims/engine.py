@@ -166,19 +166,31 @@ def _value(c: ValueClaim, ds: Dataset) -> _Outcome:
     return _Outcome(fmt_count(o.value), verdict, text, o.value, (o.source_id,))
 
 
+def _percent(top: Observation, bottom: Observation, c: ChangeClaim | ShareClaim,
+             change: bool) -> _Outcome:
+    """A percentage change (top over bottom, minus one) or share, judged by the claim's rounding."""
+    sources = (bottom.source_id, top.source_id)
+    if bottom.value == 0:
+        return _Outcome("—", "unverifiable", "the base figure is 0: no percentage can be computed",
+                        None, sources)
+    ratio = Decimal(top.value) / Decimal(bottom.value)
+    pct = ((ratio - 1) if change else ratio) * 100
+    rounded = apply_rounding(pct, c.rounding)
+    stated = parse_number(c.stated)
+    verdict = _verdict(rounded == stated)
+    sum_text = f"{fmt_count(top.value)} / {fmt_count(bottom.value)}{' − 1' if change else ''}"
+    text = (f"{sum_text} = {_pct(pct)}; {ROUNDING_RULES[c.rounding]}: {_num(rounded)}%; "
+            f"stated {_num(stated)}% → {verdict}")
+    return _Outcome(_pct(pct), verdict, text, pct, sources)
+
+
 def _change(c: ChangeClaim, ds: Dataset) -> _Outcome:
     a = _figure(ds, c.series, c.from_year, source=c.source)
     b = _figure(ds, c.series, c.to_year, source=c.source)
     if a is None or b is None:
         year = c.from_year if a is None else c.to_year
         return _Outcome("—", "unverifiable", _missing(c.series, year, "", c.source))
-    change = (Decimal(b.value) / Decimal(a.value) - 1) * 100
-    rounded = apply_rounding(change, c.rounding)
-    stated = parse_number(c.stated)
-    verdict = _verdict(rounded == stated)
-    text = (f"{fmt_count(b.value)} / {fmt_count(a.value)} − 1 = {_pct(change)}; "
-            f"{ROUNDING_RULES[c.rounding]}: {_num(rounded)}%; stated {_num(stated)}% → {verdict}")
-    return _Outcome(_pct(change), verdict, text, change, (a.source_id, b.source_id))
+    return _percent(b, a, c, change=True)
 
 
 def _share(c: ShareClaim, ds: Dataset) -> _Outcome:
@@ -187,13 +199,7 @@ def _share(c: ShareClaim, ds: Dataset) -> _Outcome:
     if part is None or whole is None:
         missing = (c.series, c.year, c.category) if part is None else (c.of_series, c.of_year, c.of_category)
         return _Outcome("—", "unverifiable", _missing(*missing, None))
-    share = Decimal(part.value) / Decimal(whole.value) * 100
-    rounded = apply_rounding(share, c.rounding)
-    stated = parse_number(c.stated)
-    verdict = _verdict(rounded == stated)
-    text = (f"{fmt_count(part.value)} / {fmt_count(whole.value)} = {_pct(share)}; "
-            f"{ROUNDING_RULES[c.rounding]}: {_num(rounded)}%; stated {_num(stated)}% → {verdict}")
-    return _Outcome(_pct(share), verdict, text, share, (part.source_id, whole.source_id))
+    return _percent(part, whole, c, change=False)
 
 
 def _spans(years: list[int]) -> str:
