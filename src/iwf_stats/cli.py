@@ -75,6 +75,24 @@ def cmd_datapackage(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_charts(args: argparse.Namespace) -> int:
+    from .charts import ChartContext, render
+    from .claims import check
+
+    ds, ledger = _load_with_claims(args.data_dir)
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    try:
+        written = render(ChartContext(ds, check(ds, ledger)), args.out, args.only, formats)
+    except ValueError as e:
+        print(f"iwf-stats: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    for w in written:
+        print(f"{w.name}: " + ", ".join(str(args.out / f) for f in w.files))
+    print(f"wrote {sum(len(w.files) for w in written)} files for {len(written)} charts to {args.out}, "
+          f"and {args.out / 'manifest.json'}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iwf-stats",
@@ -89,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brief", action="store_true", help="the table without the explanation lines")
     _data_arg(p)
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("charts", help="render the charts with their data, alt text and sources")
+    p.add_argument("--out", type=Path, default=Path("output/charts"), help="folder (default: output/charts)")
+    p.add_argument("--only", nargs="+", metavar="NAME", help="render only these charts")
+    p.add_argument("--format", default="png,svg,pdf", help="image formats, comma-separated (default: png,svg,pdf)")
+    _data_arg(p)
+    p.set_defaults(func=cmd_charts)
     p = sub.add_parser("datapackage", help="regenerate data/datapackage.json from the record models")
     _data_arg(p)
     p.set_defaults(func=cmd_datapackage)

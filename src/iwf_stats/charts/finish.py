@@ -1,0 +1,77 @@
+"""The one finishing function every chart goes through (after the BBC's `finalise_plot`).
+
+It places the title and subtitle top-left, the note and the source line bottom-left, and
+fixes the margins so every chart is a sibling of the others. `sources` is required and
+must not be empty: no chart leaves without saying where its numbers come from, and the
+source line is built from the publishers' attributions, never typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ..dataset import Dataset
+from .style import PALETTE, SOURCE_PT, SUBTITLE_PT, TITLE_PT
+
+
+def source_line(ds: Dataset, source_ids: Sequence[str]) -> str:
+    """'Source: IWF; UK Parliament' from the sources used, publishers in order of first use."""
+    if not source_ids:
+        raise ValueError("a chart needs at least one source")
+    names = dict.fromkeys(ds.attribution(s) for s in source_ids)
+    label = "Source" if len(names) == 1 else "Sources"
+    return f"{label}: {'; '.join(names)}"
+
+
+def wrap(fig: Figure, text: str, width_px: float, **props: Any) -> list[str]:
+    """Greedy word wrap by the rendered width of the text, not by a character count, so a
+    title in bold and a note in italics both end exactly at the margin."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+    probe = fig.text(0, 0, "", **props)
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}".strip()
+        probe.set_text(trial)
+        if current and probe.get_window_extent(renderer).width > width_px:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    probe.remove()
+    return [*lines, current] if current else lines
+
+
+def finish(fig: Figure, ax: Axes, ds: Dataset, *, title: str, subtitle: str,
+           source_ids: Sequence[str], note: str | None = None) -> None:
+    """Title, subtitle, note and source line, with margins computed from what they need."""
+    width_in, height_in = fig.get_size_inches()
+    left_in, right_in = 0.18, 0.18
+    text_px = (width_in - left_in - right_in) * fig.dpi
+    pt = 1 / 72
+    x = left_in / width_in
+
+    def block(text: str, y_in: float, size: float, va: str, **props: Any) -> float:
+        lines = wrap(fig, text, text_px, fontsize=size, **props)
+        fig.text(x, y_in / height_in, "\n".join(lines), fontsize=size, ha="left", va=va,
+                 linespacing=1.15, **props)
+        return len(lines) * size * 1.2 * pt
+
+    top = height_in - 0.14
+    top -= block(title, top, TITLE_PT, "top", fontweight="bold") + 0.05
+    top -= block(subtitle, top, SUBTITLE_PT, "top", color=PALETTE["grey"]) + 0.25
+    bottom = 0.1
+    bottom += block(source_line(ds, source_ids), bottom, SOURCE_PT, "bottom", color=PALETTE["grey"])
+    if note:
+        bottom += block(note, bottom + 0.04, SOURCE_PT, "bottom", color=PALETTE["grey"],
+                        style="italic") + 0.04
+    bottom += 0.5  # room for the x tick labels
+    axes_left = getattr(ax, "_iwf_left_in", 0.75)
+    fig.subplots_adjust(left=axes_left / width_in, right=1 - 0.3 / width_in,
+                        top=top / height_in, bottom=bottom / height_in)
