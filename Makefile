@@ -1,5 +1,5 @@
 # Two commands a new user needs (see README.md):
-#   make report   validate the data and build everything (the project's main job)
+#   make report   validate, check the claims, render the charts, run the notebooks, write the site
 #   make test     run the test suite, ruff and mypy
 # Each installs what it needs into .venv on first use, from the pinned requirements.lock.
 
@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test validate check charts bench lock clean
+.PHONY: report test validate check charts gallery bench lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
-	$(BIN)/iwf-stats validate
+	$(BIN)/iwf-stats build
 
 validate: $(STAMP)
 	$(BIN)/iwf-stats validate
@@ -27,6 +27,16 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check .
 	$(BIN)/mypy src
+
+check: $(STAMP)
+	$(BIN)/iwf-stats check
+
+charts: $(STAMP)
+	$(BIN)/iwf-stats charts
+
+# Refresh the README's thumbnails from freshly rendered charts.
+gallery: charts
+	mkdir -p docs/charts && for f in output/charts/*.png; do case $$f in *@2x.png) ;; *) cp $$f docs/charts/;; esac; done
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

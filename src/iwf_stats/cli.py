@@ -93,6 +93,32 @@ def cmd_charts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    import time
+
+    from .report.build import BuildError, build
+
+    start = time.perf_counter()
+
+    def progress(message: str) -> None:
+        # One write per line, so lines from notebooks running side by side never interleave.
+        sys.stderr.write(f"{time.perf_counter() - start:6.1f}s  {message}\n")
+        sys.stderr.flush()
+
+    try:
+        result = build(args.out, args.data_dir, force=args.force, progress=progress, jobs=args.jobs)
+    except BuildError as e:
+        print(f"iwf-stats: build failed, previous output left in place: {e}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    took = time.perf_counter() - start
+    if result.up_to_date:
+        print(f"{args.out / 'index.html'} is up to date ({took:.1f} s)")
+    else:
+        print(f"built {args.out / 'index.html'} in {took:.1f} s: ran {', '.join(result.ran)}"
+              + (f"; reused {', '.join(result.skipped)}" if result.skipped else ""))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iwf-stats",
@@ -113,6 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="png,svg,pdf", help="image formats, comma-separated (default: png,svg,pdf)")
     _data_arg(p)
     p.set_defaults(func=cmd_charts)
+    p = sub.add_parser("build", help="validate, check, chart, run the notebooks and write the site")
+    p.add_argument("--out", type=Path, default=Path("output/site"), help="folder (default: output/site)")
+    p.add_argument("--force", action="store_true", help="rebuild every step, changed or not")
+    p.add_argument("--jobs", type=int, default=3, help="notebooks run at once (default: 3)")
+    _data_arg(p)
+    p.set_defaults(func=cmd_build)
     p = sub.add_parser("datapackage", help="regenerate data/datapackage.json from the record models")
     _data_arg(p)
     p.set_defaults(func=cmd_datapackage)

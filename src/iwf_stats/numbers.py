@@ -8,10 +8,11 @@ the claims and the charts all read a figure the same way.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from datetime import date
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Literal, SupportsIndex
 
 Rounding = Literal["exact", "nearest_1", "down_1", "nearest_10", "down_10"]
 
@@ -136,9 +137,15 @@ def is_consistent_with_rounding(value: int, rule: Rounding) -> bool:
     return value % 10 == 0 if rule in ("nearest_10", "down_10") else True
 
 
-def fmt_count(value: Decimal | float | int) -> str:
-    """Print a figure the way the sources do: thousands separated by commas."""
-    d = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+def fmt_count(value: Decimal | float | int | SupportsIndex) -> str:
+    """Print a figure the way the sources do: thousands separated by commas. Accepts numpy
+    integers too, as pandas hands them out."""
+    if isinstance(value, Decimal):
+        d = value
+    elif isinstance(value, float):
+        d = Decimal(str(value))
+    else:
+        d = Decimal(operator.index(value))
     if d == d.to_integral_value():
         return f"{int(d):,}"
     return f"{d:,}"

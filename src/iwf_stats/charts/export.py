@@ -45,8 +45,11 @@ def chart_files(name: str, formats: Iterable[str]) -> list[str]:
 
 
 def render(ctx: ChartContext, out_dir: Path, only: Sequence[str] | None = None,
-           formats: Sequence[str] = FORMATS) -> list[Written]:
-    """Render the charts named in `only` (default: all) into `out_dir`; return what was written."""
+           formats: Sequence[str] = FORMATS, manifest: bool = True) -> list[Written]:
+    """Render the charts named in `only` (default: all) into `out_dir`; return what was written.
+
+    `manifest=False` leaves the manifest to the caller, for renderers working side by side.
+    """
     names = list(only) if only else list(CHARTS)
     unknown = [n for n in names if n not in CHARTS]
     if unknown:
@@ -65,7 +68,8 @@ def render(ctx: ChartContext, out_dir: Path, only: Sequence[str] | None = None,
         for w in written:
             for f in w.files:
                 os.replace(staging / f, out_dir / f)
-        _write_manifest(out_dir)
+        if manifest:
+            write_manifest(out_dir)
         return written
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -123,7 +127,7 @@ def _json(chart: Chart, ctx: ChartContext, csv_bytes: bytes, formats: Sequence[s
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _write_manifest(out_dir: Path) -> None:
+def write_manifest(out_dir: Path) -> None:
     """SHA-256 of every file in the folder, so a changed chart is a visible, checkable change."""
     files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
              for p in sorted(out_dir.iterdir()) if p.is_file() and p.name != MANIFEST}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..dataset import Dataset
 from ..numbers import ROUNDING_RULES, apply_rounding, fmt_count, parse_number
@@ -33,6 +33,9 @@ from .models import (
     Verdict,
 )
 from .words import RULES, rule_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december"]
@@ -87,6 +90,12 @@ class CheckReport:
 
     def result(self, claim_id: str) -> ClaimResult:
         return next(r for r in self.results if r.id == claim_id)
+
+    def frame(self) -> pd.DataFrame:
+        """The results as a DataFrame (pandas is imported only here)."""
+        import pandas as pd
+
+        return pd.DataFrame([r.to_json() for r in self.results])
 
 
 def check(ds: Dataset, ledger: Ledger) -> CheckReport:

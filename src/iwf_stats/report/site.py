@@ -1,0 +1,150 @@
+"""The static site: plain HTML pages that open from disk, with no server and no network.
+
+Every page links only to files inside the site and to the sources' own addresses.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from html import escape
+from pathlib import Path
+
+from ..claims import CheckReport
+from ..dataset import Dataset
+
+SITE_TITLE = "iwf-stats: the IWF's published figures, checked"
+
+CSS = """
+:root { --ink: #222; --grey: #6b6b6b; --rule: #e3e3e3; --blue: #0072B2; --red: #D55E00; }
+* { box-sizing: border-box; }
+body { font: 16px/1.5 "DejaVu Sans", system-ui, sans-serif; color: var(--ink); margin: 0 auto;
+       max-width: 980px; padding: 1rem; }
+h1 { font-size: 1.6rem; margin: .5rem 0; } h2 { font-size: 1.25rem; margin-top: 2rem; }
+nav a { margin-right: 1rem; }
+a { color: var(--blue); }
+.lede { font-size: 1.1rem; }
+.muted { color: var(--grey); font-size: .9rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 1.5rem; }
+figure { margin: 0; } figure img { width: 100%; height: auto; border: 1px solid var(--rule); }
+figcaption { font-size: .85rem; color: var(--grey); }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid var(--rule); }
+.table-wrap { overflow-x: auto; }
+.verdict-supported { color: #006d4f; font-weight: bold; }
+.verdict-contradicted { color: var(--red); font-weight: bold; }
+.verdict-unverifiable { color: var(--grey); font-weight: bold; }
+blockquote { margin: .3rem 0; padding-left: .8rem; border-left: 3px solid var(--rule); }
+.jp-Cell, .cell { margin: 1rem 0; }
+.jp-InputArea pre, .input_area pre, pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; font-size: .85rem; }
+.jp-OutputArea img, .output img { max-width: 100%; height: auto; }
+.dataframe { font-size: .8rem; }
+"""
+
+
+def page(title: str, body: str, depth: int = 0, extra_css: str = "") -> str:
+    """A whole page around `body`; `depth` is how many folders below the site root it sits."""
+    up = "../" * depth
+    nav = (f'<nav><a href="{up}index.html">Overview</a><a href="{up}claims.html">Claims</a>'
+           f'<a href="{up}sources.html">Sources</a></nav>')
+    style = f"<style>{extra_css}</style>" if extra_css else ""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(title)}</title>\n<link rel=\"stylesheet\" href=\"{up}style.css\">\n{style}\n"
+        f"</head>\n<body>\n{nav}\n{body}\n</body>\n</html>\n"
+    )
+
+
+def _verdict(v: str) -> str:
+    return f'<span class="verdict-{escape(v)}">{escape(v)}</span>'
+
+
+def index(ds: Dataset, report: CheckReport, charts_dir: Path, notebooks: Sequence[str]) -> str:
+    from ..charts import CHARTS
+
+    order = {name: i for i, name in enumerate(CHARTS)}
+    s = report.summary()
+    figures = []
+    for name in CHARTS:
+        meta_path = charts_dir / f"{name}.json"
+        if not meta_path.exists():
+            continue
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        links = " · ".join(f'<a href="charts/{escape(f)}">{escape(f.rsplit(".", 1)[-1].upper())}</a>'
+                           for f in [f"{name}.csv", f"{name}.svg", f"{name}.pdf", f"{name}.json",
+                                     f"{name}.txt"] if (charts_dir / f).exists())
+        figures.append((order.get(name, len(order)), (
+            f'<figure id="{escape(name)}">\n<img src="charts/{escape(name)}.png" '
+            f'srcset="charts/{escape(name)}@2x.png 2x" width="640" height="480" '
+            f'alt="{escape(meta["alt"])}">\n<figcaption>{escape(meta["title"])}. Data and files: '
+            f"{links}</figcaption>\n</figure>")))
+    charts_html = "\n".join(f for _, f in sorted(figures))
+    nb_links = "\n".join(f'<li><a href="notebooks/{escape(n)}.html">{escape(n)}</a> '
+                         f'(<a href="notebooks/{escape(n)}.ipynb">executed notebook</a>)</li>'
+                         for n in notebooks)
+    body = f"""<h1>{escape(SITE_TITLE)}</h1>
+<p class="lede">Figures the Internet Watch Foundation (IWF) published on online child sexual abuse
+imagery, each tied to its source and the exact words it was published in, and the claims of a
+January 2025 newspaper article reproduced from them.</p>
+<p><a href="claims.html">{s['claims']} claims checked</a>: {s['supported']} supported,
+{s['contradicted']} contradicted, {s['unverifiable']} unverifiable.
+The dataset holds {len(ds.observations)} published figures from {len(ds.sources)} sources
+(<a href="sources.html">list with addresses</a>); {len(ds.conflicts)} years have values that
+differ between sources, all kept.</p>
+<h2>Charts</h2>
+<div class="charts">
+{charts_html}
+</div>
+<h2>Notebooks</h2>
+<ul>
+{nb_links}
+</ul>
+<h2>Data</h2>
+<p>The CSV files and their <a href="data/datapackage.json">Data Package descriptor</a>:
+{", ".join(f'<a href="data/{escape(p.name)}">{escape(p.name)}</a>' for p in sorted(ds.root.glob("*.csv")))},
+and the claims ledger <a href="data/claims.toml">claims.toml</a>.</p>
+<p class="muted">Aggregate statistics only. Built by iwf-stats from the files in data/.</p>"""
+    return page(SITE_TITLE, body)
+
+
+def claims(ds: Dataset, report: CheckReport) -> str:
+    rows = []
+    for r in report.results:
+        doc = ds.sources[r.document]
+        rows.append(
+            f"<tr id=\"{escape(r.id)}\"><td><code>{escape(r.id)}</code><br><span class=\"muted\">"
+            f"{escape(doc.title)}</span></td><td><blockquote>{escape(r.quote)}</blockquote></td>"
+            f"<td>{escape(r.stated)}</td><td>{escape(r.computed)}</td><td>{_verdict(r.verdict)}"
+            + ("" if r.reproduces else f"<br>(expected {escape(r.expected)})")
+            + f"</td><td>{escape(r.explanation)}</td></tr>")
+    s = report.summary()
+    body = (f"<h1>The claims, reproduced</h1>\n<p>{s['claims']} claims: {s['supported']} supported, "
+            f"{s['contradicted']} contradicted, {s['unverifiable']} unverifiable. Machine-readable: "
+            f"<a href=\"claims.json\">claims.json</a>.</p>\n<div class=\"table-wrap\"><table>\n"
+            "<tr><th>Claim</th><th>Exact words</th><th>Stated</th><th>Computed</th><th>Verdict</th>"
+            "<th>How</th></tr>\n" + "\n".join(rows) + "\n</table></div>")
+    return page("Claims — iwf-stats", body)
+
+
+def sources(ds: Dataset) -> str:
+    rows = []
+    for s in sorted(ds.sources.values(), key=lambda s: s.source_id):
+        pub = ds.publishers[s.publisher_id]
+        link = f'<a href="{escape(s.url)}">{escape(s.url)}</a>' if s.url else "address not preserved"
+        rows.append(f"<tr><td><code>{escape(s.source_id)}</code></td><td>{escape(pub.name)}</td>"
+                    f"<td>{escape(s.kind.replace('_', ' '))}</td>"
+                    f"<td>{escape(str(s.date_published or 'unknown'))}</td>"
+                    f"<td>{escape(s.title)}<br>{link}"
+                    + (f"<br><span class=\"muted\">{escape(s.note)}</span>" if s.note else "")
+                    + "</td></tr>")
+    body = ("<h1>Sources</h1>\n<p>Every document a figure or claim comes from, with its address on "
+            "the publisher's own site.</p>\n<div class=\"table-wrap\"><table>\n<tr><th>Id</th>"
+            "<th>Publisher</th><th>Kind</th><th>Published</th><th>Title and address</th></tr>\n"
+            + "\n".join(rows) + "\n</table></div>")
+    return page("Sources — iwf-stats", body)
+
+
+def notebook_page(name: str, fragment: str, pygments_css: str) -> str:
+    return page(f"{name} — iwf-stats", f"<h1 class=\"muted\">{escape(name)}</h1>\n{fragment}",
+                depth=1, extra_css=pygments_css)
