@@ -80,21 +80,26 @@ def notebook_paths(notebooks_dir: Path) -> list[Path]:
 
 def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None) -> list[Step]:
     """The steps and what each reads. A notebook that shows charts also reads the chart code."""
-    data = _files(data_dir, "*")
-    core = _files(PACKAGE) + _files(PACKAGE / "claims")
+    ledger = data_dir / "claims.toml"
+    data = [p for p in _files(data_dir, "*") if p != ledger]
+    claims = [ledger, *_files(PACKAGE / "claims")]
+    core = _files(PACKAGE)
     charts_code = _files(PACKAGE / "charts")
     report_code = _files(PACKAGE / "report")
     pins = [lock] if lock and lock.exists() else []
     steps = [
-        Step("claims", data + core + pins, ["claims.json"]),
-        Step("charts", data + core + charts_code + pins, ["charts"]),
+        Step("claims", data + claims + core + pins, ["claims.json"]),
+        Step("charts", data + claims + core + charts_code + pins, ["charts"]),
     ]
     for nb in notebook_paths(notebooks_dir):
-        uses_charts = "chart_images" in nb.read_text(encoding="utf-8")
+        text = nb.read_text(encoding="utf-8")
+        uses_charts = "chart_images" in text  # the charts embed the claims' growth figure
+        uses_claims = uses_charts or "iwf_stats.claims" in text
         steps.append(Step(f"notebook:{nb.stem}",
-                          [nb, *data, *core, *report_code, *pins, *(charts_code if uses_charts else [])],
+                          [nb, *data, *core, *report_code, *pins, *(claims if uses_claims else []),
+                           *(charts_code if uses_charts else [])],
                           [f"notebooks/{nb.stem}.html", f"notebooks/{nb.stem}.ipynb"]))
-    steps.append(Step("site", data + core + report_code + charts_code + pins,
+    steps.append(Step("site", data + claims + core + report_code + charts_code + pins,
                       ["index.html", "claims.html", "sources.html", "style.css", "data"]))
     root = PACKAGE.parents[1]
     for s in steps:
@@ -207,6 +212,7 @@ def _run_steps(steps: list[Step], previous: dict[str, str], out: Path, staging: 
     # charts' manifest, so kernel start-up overlaps the rendering.
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         pending = {s.name: pool.submit(run_notebook, s, charts_env if _reads(s) else env) for s in to_run}
+        failed: str | None = None
         if charts_reused:
             result.skipped.append(charts_step.name)
             announce(order[charts_step.name], charts_step, "unchanged, reused")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import html
 import os
 import tempfile
 import time
@@ -22,8 +24,25 @@ class ChartsUnavailable(RuntimeError):
     """The build that was rendering the charts failed, or never finished."""
 
 
-def chart_images(ds: Dataset, report: CheckReport) -> dict[str, str]:
-    """Path of each chart's PNG: the build's own charts when it provides them, otherwise
+class ChartImage:
+    """A chart's PNG as a notebook shows it: inline, with the chart's generated alt text, so
+    the notebook's HTML page describes the image as the site does."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.alt = path.with_suffix(".txt").read_text(encoding="utf-8").strip()
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.path.read_bytes()).decode("ascii")
+        return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}" '
+                f'width="640" height="480">')
+
+    def __repr__(self) -> str:
+        return f"<chart {self.path.stem}: {self.alt}>"
+
+
+def chart_images(ds: Dataset, report: CheckReport) -> dict[str, ChartImage]:
+    """Each chart's PNG and alt text: the build's own charts when it provides them, otherwise
     freshly rendered (PNG only) into a temporary folder."""
     from ..charts import CHARTS, ChartContext, render
 
@@ -34,7 +53,7 @@ def chart_images(ds: Dataset, report: CheckReport) -> dict[str, str]:
     else:
         folder = Path(tempfile.mkdtemp(prefix="iwf-stats-charts-"))
         render(ChartContext(ds, report), folder, formats=["png"])
-    return {name: str(folder / f"{name}.png") for name in CHARTS}
+    return {name: ChartImage(folder / f"{name}.png") for name in CHARTS}
 
 
 def _wait_for(folder: Path) -> None:

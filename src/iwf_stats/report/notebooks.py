@@ -60,7 +60,7 @@ def execute(path: Path, env: dict[str, str], nice: bool = False) -> Any:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
-    nb = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     original = copy.deepcopy(nb)
     # Each kernel gets its own folder for its IPC sockets, so kernels run side by side.
     sockets = tempfile.mkdtemp(prefix="iwf-stats-kernel-")
@@ -105,7 +105,7 @@ def write_outputs(nb: Any, folder: Path, stem: str) -> None:
 
     with _CONVERT:
         html = notebook_page(stem, to_html_fragment(nb), pygments_css())
-    nbformat.write(nb, folder / f"{stem}.ipynb")
+    nbformat.write(nb, folder / f"{stem}.ipynb")  # type: ignore[no-untyped-call]
     (folder / f"{stem}.html").write_text(html, encoding="utf-8")
 
 
@@ -113,7 +113,7 @@ def to_html_fragment(nb: Any) -> str:
     """The notebook's cells as HTML, with no scripts and nothing loaded from elsewhere."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="basic")
+    exporter = HTMLExporter(template_name="basic")  # type: ignore[no-untyped-call]
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nb)
@@ -121,6 +121,6 @@ def to_html_fragment(nb: Any) -> str:
 
 
 def pygments_css() -> str:
-    from pygments.formatters import HtmlFormatter
+    from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
 
     return str(HtmlFormatter(style="default").get_style_defs(".highlight"))

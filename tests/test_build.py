@@ -1,0 +1,197 @@
+"""`iwf-stats build`: executed notebooks, an incremental and atomic site, deterministic output."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from iwf_stats.report.build import BuildError, build
+
+from conftest import DATA, REPO
+
+NOTEBOOKS = REPO / "notebooks"
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A private data folder and a first full build of the site from it."""
+    root = tmp_path_factory.mktemp("build")
+    data = root / "data"
+    shutil.copytree(DATA, data)
+    out = root / "site"
+    result = build(out, data)
+    assert set(result.ran) == {"claims", "charts", "notebook:01-data-and-sources", "notebook:02-trends",
+                               "notebook:03-article-claims", "site"}
+    return data, out
+
+
+def test_site_has_every_page(workspace: tuple[Path, Path]) -> None:
+    _, out = workspace
+    for rel in ["index.html", "claims.html", "sources.html", "claims.json", "style.css",
+                "charts/manifest.json", "data/datapackage.json", "notebooks/02-trends.html"]:
+        assert (out / rel).stat().st_size > 0, rel
+
+
+def test_every_notebook_executed_without_errors(workspace: tuple[Path, Path]) -> None:
+    _, out = workspace
+    for path in sorted((out / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.execution_count for c in code), path.name
+        assert not [o for c in code for o in c.outputs if o.output_type == "error"], path.name
+
+
+def test_claims_notebook_agrees_with_check_json(workspace: tuple[Path, Path]) -> None:
+    data, out = workspace
+    nb = nbformat.read(out / "notebooks" / "03-article-claims.ipynb", as_version=4)
+    printed = [o.text for c in nb.cells if c.cell_type == "code" for o in c.outputs
+               if o.output_type == "stream" and o.text.startswith("{")]
+    from_notebook = json.loads(printed[-1])
+    cli = subprocess.run([sys.executable, "-m", "iwf_stats", "check", "--json", str(data)],
+                         capture_output=True, text=True, check=True)
+    from_cli = {c["id"]: c["verdict"] for c in json.loads(cli.stdout)["claims"]}
+    assert from_notebook == from_cli
+    assert json.loads((out / "claims.json").read_text())["claims"] == json.loads(cli.stdout)["claims"]
+
+
+def test_images_carry_alt_text_from_the_charts(workspace: tuple[Path, Path]) -> None:
+    from html.parser import HTMLParser
+
+    _, out = workspace
+    imgs: list[dict[str, str | None]] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "img":
+                imgs.append(dict(attrs))
+
+    Parser().feed((out / "index.html").read_text(encoding="utf-8"))
+    assert len(imgs) == len(list((out / "charts").glob("*@2x.png")))
+    for img in imgs:
+        name = Path(str(img["src"])).stem
+        assert img["alt"] == json.loads((out / "charts" / f"{name}.json").read_text())["alt"]
+
+
+def test_second_build_skips_every_step(workspace: tuple[Path, Path]) -> None:
+    data, out = workspace
+    before = tree_hashes(out)
+    result = build(out, data)
+    assert result.up_to_date and result.ran == []
+    assert tree_hashes(out) == before
+
+
+def test_changing_the_ledger_rebuilds_only_what_reads_it(workspace: tuple[Path, Path]) -> None:
+    data, out = workspace
+    ledger = data / "claims.toml"
+    original = ledger.read_text(encoding="utf-8")
+    ledger.write_text(original.replace("(words.py).", "(see words.py).", 1), encoding="utf-8")
+    try:
+        first_nb = (out / "notebooks" / "01-data-and-sources.html").stat().st_ino
+        result = build(out, data)
+        assert sorted(result.ran) == ["charts", "claims", "notebook:02-trends", "notebook:03-article-claims", "site"]
+        assert result.skipped == ["notebook:01-data-and-sources"]
+        # the reused notebook page is the previous file, linked, not re-rendered
+        assert (out / "notebooks" / "01-data-and-sources.html").stat().st_ino == first_nb
+    finally:
+        ledger.write_text(original, encoding="utf-8")
+        build(out, data)  # leave the shared site as the shipped data builds it
+
+
+def test_failing_notebook_leaves_the_site_untouched(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    data, out = workspace
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, notebooks)
+    nb = nbformat.read(notebooks / "02-trends.ipynb", as_version=4)
+    nb.cells[3].source += "\nraise ValueError('injected for the test')"
+    nbformat.write(nb, notebooks / "02-trends.ipynb")
+    before = tree_hashes(out)
+    with pytest.raises(BuildError) as info:
+        build(out, data, notebooks_dir=notebooks)
+    assert str(info.value).startswith("notebook 02-trends.ipynb: cell 4 (first, last = webpages.index.min()")
+    assert str(info.value).endswith("failed: ValueError: injected for the test")
+    assert tree_hashes(out) == before
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".build-")] == []
+
+
+def test_cli_build_reports_a_failing_claim_and_keeps_the_site(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    data, out = workspace
+    bad = tmp_path / "data"
+    shutil.copytree(data, bad)
+    ledger = bad / "claims.toml"
+    ledger.write_text(ledger.read_text().replace('expected = "contradicted"', 'expected = "supported"'))
+    before = tree_hashes(out)
+    run = subprocess.run([sys.executable, "-m", "iwf_stats", "build", "--out", str(out), str(bad)],
+                         capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "claims no longer reproduce as recorded: article_iicsa_cost" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert tree_hashes(out) == before
+
+
+def test_two_clean_builds_are_identical(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    data, out = workspace
+    again = tmp_path / "again"
+    build(again, data)
+    assert tree_hashes(again) == tree_hashes(out)
+
+
+# --- the report in a real browser ---
+
+def _browser() -> str:
+    import os
+
+    from browser import find_chromium
+
+    exe = find_chromium()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI=true but no Chromium: .ci/run should have installed Debian's chromium")
+        pytest.skip("no headless browser: install Debian's chromium (apt-get install chromium) to run this test")
+    return exe
+
+
+def test_report_opens_in_a_real_browser(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    from browser import Chromium
+
+    _, out = workspace
+    chromium = Chromium(_browser())
+    try:
+        pages = {}
+        for page in ["index.html", "claims.html", "sources.html", "notebooks/02-trends.html"]:
+            pages[page] = chromium.open((out / page).as_uri(), screenshot=tmp_path / f"{Path(page).stem}.png")
+    finally:
+        chromium.close()
+    for page, report in pages.items():
+        assert report.failed == [], page
+        assert report.errors == [], page
+        assert all(u.startswith(("file://", "data:")) for u in report.requested), page
+        for img in report.images:
+            assert img["alt"] and img["alt"].strip(), (page, img["src"])
+            assert img["width"] > 0, (page, img["src"])
+    index = pages["index.html"]
+    assert len(index.images) == len(list((out / "charts").glob("*@2x.png")))
+    assert (tmp_path / "index.png").stat().st_size > 10_000
+
+
+def test_the_browser_check_catches_a_missing_image(tmp_path: Path) -> None:
+    from browser import Chromium
+
+    (tmp_path / "index.html").write_text('<img src="missing.png" alt="a chart">')
+    chromium = Chromium(_browser())
+    try:
+        report = chromium.open((tmp_path / "index.html").as_uri())
+    finally:
+        chromium.close()
+    assert report.failed and report.images[0]["width"] == 0
