@@ -1,0 +1,190 @@
+"""Benchmarks: run on demand (`make bench`), never as part of the tests.
+
+Prints a table and writes benchmarks/results.json. Every figure is the median of several
+runs, and every ratio is measured in the same run as its baseline, on the same machine.
+
+    python benchmarks/run.py [--quick]
+
+--quick runs fewer repetitions and skips the million-row load (for a smoke check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(HERE))
+
+import synthetic  # noqa: E402
+
+BASELINE = """
+from pydantic import BaseModel, Field
+class Row(BaseModel):
+    series_id: str
+    year: int = Field(ge=1996)
+    value: int = Field(ge=0)
+rows = [Row.model_validate({"series_id": "s", "year": 2000 + i % 25, "value": i}) for i in range(100)]
+"""
+
+LOAD_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from iwf_stats import load
+start = time.perf_counter()
+ds = load(Path(sys.argv[1]))
+took = time.perf_counter() - start
+print(json.dumps({"seconds": took, "rows": len(ds.observations),
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def timed(cmd: list[str], cwd: Path = REPO, env: dict[str, str] | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def median_of(n: int, fn: object) -> float:
+    return statistics.median(fn() for _ in range(n))  # type: ignore[operator]
+
+
+def cold_starts(reps: int) -> dict[str, float]:
+    py = sys.executable
+    base = median_of(reps, lambda: timed([py, "-c", BASELINE]))
+    validate = median_of(reps, lambda: timed([str(BIN / "iwf-stats"), "validate"]))
+    check = median_of(reps, lambda: timed([str(BIN / "iwf-stats"), "check"]))
+    return {"baseline_s": base, "validate_s": validate, "check_s": check,
+            "validate_ratio": validate / base, "check_ratio": check / base}
+
+
+def builds(reps: int) -> dict[str, float]:
+    work = Path(tempfile.mkdtemp(prefix="iwf-bench-"))
+    try:
+        def full() -> float:
+            out = work / "site"
+            shutil.rmtree(out, ignore_errors=True)
+            return timed([str(BIN / "iwf-stats"), "build", "--out", str(out)])
+
+        full_s = median_of(reps, full)
+        noop_s = median_of(max(reps, 5), lambda: timed([str(BIN / "iwf-stats"), "build", "--out", str(work / "site")]))
+
+        def nbconvert() -> float:
+            total = 0.0
+            for nb in sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+                total += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--execute",
+                                "--output-dir", str(work / "nbconvert"), str(nb)], cwd=REPO / "notebooks")
+            return total
+
+        nbconvert_s = median_of(reps, nbconvert)
+        peak = _build_peak_memory(work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {"full_build_s": full_s, "nbconvert_s": nbconvert_s, "build_ratio": full_s / nbconvert_s,
+            "noop_build_s": noop_s, **peak}
+
+
+def _build_peak_memory(work: Path) -> dict[str, float]:
+    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+            "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+    out = subprocess.run([sys.executable, "-c", code, str(BIN / "iwf-stats"), "build", "--force",
+                          "--out", str(work / "mem-site")], capture_output=True, text=True, check=True)
+    return {"build_peak_process_mib": float(out.stdout.strip())}
+
+
+def loader_scaling(sizes: list[int], reps: int) -> list[dict[str, float]]:
+    work = Path(tempfile.mkdtemp(prefix="iwf-bench-data-"))
+    results = []
+    try:
+        for n in sizes:
+            folder = synthetic.make(work / f"n{n}", n)
+            runs = []
+            for _ in range(reps):
+                out = subprocess.run([sys.executable, "-c", LOAD_CHILD, str(folder)], capture_output=True,
+                                     text=True, check=True)
+                runs.append(json.loads(out.stdout))
+            results.append({"observations": runs[0]["rows"],
+                            "seconds": statistics.median(r["seconds"] for r in runs),
+                            "peak_mib": max(r["peak_mib"] for r in runs)})
+            shutil.rmtree(folder)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def machine() -> dict[str, str | int]:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**30
+    return {"cpus": os.cpu_count() or 0, "cpu_model": model, "memory_gib": mem,
+            "python": platform.python_version(), "system": f"{platform.system()} {platform.machine()}"}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    reps = 3 if args.quick else 7
+    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    print("cold starts…", file=sys.stderr)
+    cold = cold_starts(reps)
+    print("builds…", file=sys.stderr)
+    build = builds(3)
+    print("loader scaling…", file=sys.stderr)
+    scaling = loader_scaling(sizes, 3)
+    first, last = scaling[0], scaling[-1]
+    growth = (last["seconds"] / first["seconds"]) / (last["observations"] / first["observations"])
+    result = {"date": date.today().isoformat(), "machine": machine(), "cold_start": cold, "build": build,
+              "loader": scaling, "loader_time_per_row_growth": growth, "quick": args.quick}
+    (HERE / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(table(result))
+    return 0
+
+
+def table(r: dict) -> str:  # type: ignore[type-arg]
+    c, b = r["cold_start"], r["build"]
+    rows = [
+        ("cold start: bare Python + pydantic, 100 records", f"{c['baseline_s']:.2f} s", "baseline"),
+        ("cold start: iwf-stats validate", f"{c['validate_s']:.2f} s", f"{c['validate_ratio']:.2f}× (target < 2×)"),
+        ("cold start: iwf-stats check", f"{c['check_s']:.2f} s", f"{c['check_ratio']:.2f}× (target < 2×)"),
+        ("full build (iwf-stats build, clean)", f"{b['full_build_s']:.1f} s",
+         f"{b['build_ratio']:.2f}× nbconvert (target ≤ 0.6×)"),
+        ("jupyter nbconvert --execute, 3 notebooks one by one", f"{b['nbconvert_s']:.1f} s", "baseline"),
+        ("no-op rebuild", f"{b['noop_build_s']:.2f} s", "target < 1 s"),
+        ("peak memory, full build (largest process)", f"{b['build_peak_process_mib']:.0f} MiB", ""),
+    ]
+    for s in r["loader"]:
+        rows.append((f"load {s['observations']:,} observations", f"{s['seconds']:.2f} s",
+                     f"peak {s['peak_mib']:.0f} MiB"))
+    rows.append(("loader: time growth per row, largest vs smallest", f"{r['loader_time_per_row_growth']:.2f}×",
+                 "target ≤ 1.3×"))
+    w = max(len(x[0]) for x in rows)
+    lines = [f"| {'measure'.ljust(w)} | result | note |", f"|{'-' * (w + 2)}|---|---|"]
+    lines += [f"| {a.ljust(w)} | {b_} | {n} |" for a, b_, n in rows]
+    m = r["machine"]
+    lines.append(f"\n{r['date']}, {m['cpus']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB, "
+                 f"Python {m['python']}, {m['system']}; medians of several runs.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,188 @@
+"""The robustness catalogue: each kind of bad input gives a clear error naming file, line and
+field, exit status 2, no traceback, and no output written; what a spreadsheet writes loads."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA, REPO, append, edit, read_rows
+
+PR24 = {"series_id": "webpages_actioned", "year": "2024", "source_id": "iwf_pr_2025_01_22"}
+
+
+def _replace(name: str, old: str, new: str) -> Callable[[Path], None]:
+    def mutate(d: Path) -> None:
+        path = d / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return mutate
+
+
+def _edit(table: str, where: dict[str, str], **changes: str) -> Callable[[Path], None]:
+    return lambda d: None if edit(d, table, where, **changes) else None
+
+
+def _latin1(d: Path) -> None:
+    path = d / "sources.csv"
+    path.write_bytes(path.read_bytes().replace(b"Annual", "Ann\xfcal".encode("latin-1"), 1))
+
+
+def _duplicate_observation(d: Path) -> None:
+    _, rows = read_rows(d / "observations.csv")
+    append(d, "observations", rows[3])
+
+
+def _truncate_row(d: Path) -> None:
+    with (d / "series.csv").open("a", encoding="utf-8") as f:
+        f.write("half_a_row,Half\n")
+
+
+def _remove(name: str) -> Callable[[Path], None]:
+    return lambda d: (d / name).unlink()
+
+
+def _header(name: str, old: str, new: str) -> Callable[[Path], None]:
+    def mutate(d: Path) -> None:
+        path = d / name
+        lines = path.read_text(encoding="utf-8").split("\n")
+        assert old in lines[0]
+        lines[0] = lines[0].replace(old, new, 1)
+        path.write_text("\n".join(lines), encoding="utf-8")
+    return mutate
+
+
+#: (kind of bad input, how to make it, file named, field named)
+CATALOGUE: list[tuple[str, Callable[[Path], None], str, str]] = [
+    ("malformed CSV", _replace("publishers.csv", ",iwf.org.uk,", ',"iwf.org.uk,'), "publishers.csv", "(csv)"),
+    ("wrong encoding", _latin1, "sources.csv", "(encoding)"),
+    ("empty file", lambda d: (d / "series.csv").write_text(""), "series.csv", "(header)"),
+    ("missing file", _remove("facts.csv"), "facts.csv", "(file)"),
+    ("missing column", _header("series.csv", ",unit,", ","), "series.csv", "unit"),
+    ("extra column", _header("series.csv", "definition", "definition,comment"), "series.csv", "comment"),
+    ("duplicated header", _header("series.csv", "title", "title,title"), "series.csv", "title"),
+    ("row with too few fields", _truncate_row, "series.csv", "(row)"),
+    ("duplicate key", _duplicate_observation, "observations.csv", "source_id"),
+    ("unknown series id", _edit("observations", PR24, series_id="webpages_taken_down"), "observations.csv",
+     "series_id"),
+    ("unknown source id", _edit("observations", PR24, source_id="iwf_pr_2099"), "observations.csv", "source_id"),
+    ("unknown publisher id", _edit("sources", {"source_id": "iwf_ar_2022"}, publisher_id="iwf_uk"), "sources.csv",
+     "publisher_id"),
+    ("quote that lost its number", _edit("observations", PR24, quote="the IWF acted on webpages."),
+     "observations.csv", "quote"),
+    ("negative count", _edit("observations", PR24, value="-291270"), "observations.csv", "value"),
+    ("thousands separator in the wrong place", _edit("observations", PR24, as_written="2912,70",
+                                                     quote="on 2912,70 webpages"), "observations.csv", "as_written"),
+    ("year that is not a number", _edit("observations", PR24, year="twenty24"), "observations.csv", "year"),
+    ("year in the future", _edit("observations", {"source_id": "iwf_ar_2021", "series_id": "webpages_actioned"},
+                                 year="2999"), "observations.csv", "year"),
+    ("percentage over 100", _edit("observations", {"category": "Netherlands",
+                                                   "series_id": "share_of_webpages_actioned_by_hosting_country"},
+                                  value="290", as_written="290%", quote="Netherlands | 83,037 | 290%"),
+     "observations.csv", "value"),
+    ("rounding that does not hold", _edit("observations", {"series_id": "webpages_actioned", "year": "2014",
+                                                           "source_id": "iwf_pr_2025_01_22"},
+                                          rounding="nearest_10"), "observations.csv", "rounding"),
+    ("address that is not https", _edit("sources", {"source_id": "iwf_ar_2022"},
+                                        url="http://www.iwf.org.uk/about-us/who-we-are/annual-report-2022/"),
+     "sources.csv", "url"),
+    ("address off the publisher's site", _edit("sources", {"source_id": "iwf_ar_2022"},
+                                               url="https://example.com/annual-report-2022/"), "sources.csv", "url"),
+    ("fact whose date does not match its words", _edit("facts", {"fact_id": "iicsa_final_report_remedylaw"},
+                                                       value="2022-10-21"), "facts.csv", "value"),
+    ("broken datapackage.json", _replace("datapackage.json", '"resources": [', '"resources": [,'),
+     "datapackage.json", "(json)"),
+    ("claim referring to a missing series", _replace("claims.toml", 'series = "reports_assessed"',
+                                                     'series = "reports_seen"'), "claims.toml", "series"),
+    ("claims file with a syntax error", _replace("claims.toml", 'kind = "amount"', 'kind = amount'),
+     "claims.toml", "(toml)"),
+    ("claim of an unknown kind", _replace("claims.toml", 'kind = "amount"', 'kind = "sum"'), "claims.toml", "kind"),
+    ("claim whose quote lost its figure", _replace("claims.toml", "an increase of 830 percent",
+                                                   "an increase of percent"), "claims.toml", "stated"),
+]
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_catalogue_has_at_least_20_kinds() -> None:
+    assert len(CATALOGUE) >= 20
+    assert len({c[0] for c in CATALOGUE}) == len(CATALOGUE)
+
+
+@pytest.mark.parametrize(("kind", "mutate", "file", "field"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_bad_input_is_a_clean_error_and_writes_nothing(kind: str, mutate: Callable[[Path], None], file: str,
+                                                      field: str, data_copy: Path) -> None:
+    mutate(data_copy)
+    out = data_copy.parent / "site"
+    run = subprocess.run([sys.executable, "-m", "iwf_stats", "build", "--out", str(out), str(data_copy)],
+                         capture_output=True, text=True, cwd=data_copy.parent)
+    assert run.returncode == 2, (kind, run.stderr)
+    assert "Traceback" not in run.stderr
+    lines = [x for x in run.stderr.splitlines() if x.startswith("data/")]
+    assert any(x.startswith(f"data/{file}") and f": {field}: " in x for x in lines), (kind, run.stderr)
+    for x in lines:  # every reported problem names file, line (or just the file) and field
+        where, _, rest = x.partition(": ")
+        assert rest.count(": ") >= 1, x
+        if ":" in where:
+            assert where.rsplit(":", 1)[1].isdigit(), x
+    assert not out.exists()
+    assert [p.name for p in data_copy.parent.iterdir() if p.name.startswith(".build-")] == []
+
+
+def test_spreadsheet_csv_with_bom_and_crlf_builds_like_any_other(data_copy: Path) -> None:
+    for path in data_copy.glob("*.csv"):
+        text = path.read_text(encoding="utf-8").replace("\n", "\r\n")
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    run = subprocess.run([sys.executable, "-m", "iwf_stats", "check", "--brief", str(data_copy)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+def test_interrupted_build_keeps_the_previous_site(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    out = tmp_path / "site"
+    cmd = [sys.executable, "-m", "iwf_stats", "build", "--out", str(out), str(data)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    before = _tree(out)
+    proc = subprocess.Popen([*cmd, "--force"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:  # kill it while the notebooks run
+        if "executing" in line:
+            break
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _tree(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")]  # the killed build's leftovers
+    again = subprocess.run(cmd + ["--force"], capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert _tree(out) == before  # same inputs, same bytes
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")] == []
+
+
+def test_build_needs_no_network(tmp_path: Path) -> None:
+    """Run a whole build in a network namespace with no interfaces but loopback (down)."""
+    unshare = shutil.which("unshare")
+    if unshare is None or subprocess.run([unshare, "-n", "true"], capture_output=True).returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail("CI=true but `unshare -n` is not usable here")
+        pytest.skip("`unshare -n` needs root (or user namespaces) to cut the network off")
+    run = subprocess.run([unshare, "-n", sys.executable, "-m", "iwf_stats", "build", "--out",
+                          str(tmp_path / "site")], capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "site" / "index.html").exists()
