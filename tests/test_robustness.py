@@ -30,7 +30,9 @@ def _replace(name: str, old: str, new: str) -> Callable[[Path], None]:
 
 
 def _edit(table: str, where: dict[str, str], **changes: str) -> Callable[[Path], None]:
-    return lambda d: None if edit(d, table, where, **changes) else None
+    def mutate(d: Path) -> None:
+        edit(d, table, where, **changes)
+    return mutate
 
 
 def _latin1(d: Path) -> None:
@@ -169,7 +171,7 @@ def test_interrupted_build_keeps_the_previous_site(tmp_path: Path) -> None:
     proc.wait()
     assert _tree(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")]  # the killed build's leftovers
-    again = subprocess.run(cmd + ["--force"], capture_output=True, text=True)
+    again = subprocess.run([*cmd, "--force"], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert _tree(out) == before  # same inputs, same bytes
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")] == []
