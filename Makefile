@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test validate check charts gallery bench lock clean
+.PHONY: report test validate check charts gallery lab bench lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ charts: $(STAMP)
 gallery: charts
 	mkdir -p docs/charts && for f in output/charts/*.png; do case $$f in *@2x.png) ;; *) cp $$f docs/charts/;; esac; done
 
+# Open the notebooks in JupyterLab, on the project's kernel ("Python (iwf-stats)").
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
@@ -46,7 +50,8 @@ bench: $(STAMP)
 lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
 	.lockvenv/bin/pip install --quiet -e '.[dev]' setuptools
-	.lockvenv/bin/pip freeze --exclude-editable --all | grep -v '^pip==' > requirements.lock
+	(echo '# Exact pins for every package the project, its tests and JupyterLab use (make lock refreshes them).'; \
+	 .lockvenv/bin/pip freeze --exclude-editable --all | grep -v '^pip==') > requirements.lock
 	rm -rf .lockvenv
 
 clean:

@@ -155,9 +155,6 @@ def _run_steps(steps: list[Step], previous: dict[str, str], out: Path, staging: 
             _link_tree(out / o, staging / o)
         return True
 
-    def reuse_possible(step: Step) -> bool:
-        return not force and previous.get(step.name) == step.key
-
     def announce(i: int, step: Step, what: str) -> None:
         progress(f"[{i}/{total}] {step.name}: {what}")
 
@@ -178,7 +175,6 @@ def _run_steps(steps: list[Step], previous: dict[str, str], out: Path, staging: 
         result.ran.append(step.name)
         announce(order[step.name], step, f"{len(report.results)} claims reproduced")
 
-    # notebooks that do not show charts can run while the charts render
     notebooks = [s for s in steps if s.name.startswith("notebook:")]
     env = {**os.environ, "IWF_STATS_DATA": str(ds.root), "PYTHONHASHSEED": "0",
            "MPLBACKEND": "Agg", "SOURCE_DATE_EPOCH": "0"}
@@ -211,7 +207,7 @@ def _run_steps(steps: list[Step], previous: dict[str, str], out: Path, staging: 
     # Every notebook starts at once; one that shows charts waits, inside its kernel, for the
     # charts' manifest, so kernel start-up overlaps the rendering.
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending = {s.name: pool.submit(run_notebook, s, charts_env if _reads(s) else env) for s in to_run}
+        pending = {s.name: pool.submit(run_notebook, s, charts_env if _shows_charts(s) else env) for s in to_run}
         failed: str | None = None
         if charts_reused:
             result.skipped.append(charts_step.name)
@@ -298,8 +294,8 @@ def _finish_chart_renderer(procs: list[Any], ds: Dataset, report: CheckReport, f
     return None
 
 
-def _reads(step: Step) -> str:
-    return " ".join(str(p) for p in step.inputs if "charts" in p.parts)
+def _shows_charts(step: Step) -> bool:
+    return any(p.parent.name == "charts" and p.suffix == ".py" for p in step.inputs)
 
 
 def _write_site(staging: Path, ds: Dataset, report: CheckReport, notebooks: list[str]) -> None:
