@@ -38,7 +38,7 @@ blockquote { margin: .3rem 0; padding-left: .8rem; border-left: 3px solid var(--
 .jp-Cell, .cell { margin: 1rem 0; }
 .jp-InputArea pre, .input_area pre, pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; font-size: .85rem; }
 .jp-OutputArea img, .output img { max-width: 100%; height: auto; }
-.dataframe { font-size: .8rem; }
+table.dataframe { display: block; overflow-x: auto; max-width: 100%; font-size: .8rem; border: 0; }
 """
 
 
