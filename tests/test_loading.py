@@ -335,3 +335,13 @@ def test_excel_csv_with_bom_and_crlf_loads(data_copy: Path) -> None:
         path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     ds = load(data_copy, today=TODAY)
     assert ds.preferred("webpages_actioned", 2024).value == 291273
+
+
+def test_facts_on_which_sources_disagree_are_listed() -> None:
+    ds = load(DATA, today=TODAY)
+    found = {topic: sorted((f.value, f.bound) for f in facts) for topic, facts in ds.fact_conflicts.items()}
+    assert found == {
+        "iicsa_cost": [("137000000", "at_least"), ("180000000", "exact")],
+        "iicsa_duration": [("6", "exact"), ("7", "exact")],
+    }
+    assert "iwf_founded" not in ds.fact_conflicts  # two sources, one value: agreement

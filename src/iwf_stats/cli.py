@@ -124,6 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="iwf-stats",
         description="Check, chart and report the Internet Watch Foundation's published figures.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"iwf-stats {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("validate", help="validate data/ and print a summary")
     _data_arg(p)

@@ -98,6 +98,15 @@ class Dataset:
             out.append(Conflict(*key, preferred=best, others=others, reasons=reasons))
         return tuple(out)
 
+    @cached_property
+    def fact_conflicts(self) -> dict[str, list[Fact]]:
+        """Topics on which sources state different values (the inquiry's length, its cost),
+        each with every statement of it; all are kept, and claims name the one they use."""
+        topics: dict[str, list[Fact]] = {}
+        for f in self.facts.values():
+            topics.setdefault(f.topic, []).append(f)
+        return {t: fs for t, fs in sorted(topics.items()) if len({(f.value, f.bound) for f in fs}) > 1}
+
     # --- frames for analysts (pandas is imported here, not at module level) ---
 
     def observations_frame(self) -> pd.DataFrame:

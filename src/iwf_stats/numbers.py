@@ -53,6 +53,9 @@ def parse_count(text: str) -> int:
 
     Thousands separators must sit every three digits: "29,1270" is refused, because a
     misplaced comma is how a transcription error usually shows.
+
+    >>> parse_count("291,270"), parse_count("seven")
+    (291270, 7)
     """
     t = text.strip()
     if _COUNT.fullmatch(t):
@@ -117,7 +120,11 @@ def check_iso_date(value: str) -> str:
 
 
 def apply_rounding(value: Decimal | float | int, rule: Rounding) -> Decimal:
-    """Round as the publisher did. Half-way cases round up, as the IWF's percentages do."""
+    """Round as the publisher did. Half-way cases round up, as the IWF's percentages do.
+
+    >>> int(apply_rounding(31266, "nearest_10")), int(apply_rounding(31266, "down_10"))
+    (31270, 31260)
+    """
     d = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if rule == "exact":
         return d

@@ -20,8 +20,11 @@ def dataset_summary(ds: Dataset) -> str:
         f"{len(ds.series)} series, {len(ds.observations)} observations "
         f"({len(preferred)} series-years, {min(years)}–{max(years)}) and {len(ds.facts)} facts. "
     )
+    if ds.fact_conflicts:
+        text += (f"Sources state different values for {len(ds.fact_conflicts)} facts "
+                 f"({', '.join(ds.fact_conflicts)}). ")
     if not ds.conflicts:
-        return text + "No two sources disagree."
+        return text + "No two sources disagree on a figure."
     parts = [
         f"{c.series_id} {c.year}{' ' + c.category if c.category else ''}: "
         f"{fmt_count(c.preferred.value)} preferred over "
