@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import DataError
+from .errors import DataError, shown_path
 
 if TYPE_CHECKING:
     from .claims import Ledger
@@ -71,7 +71,7 @@ def cmd_datapackage(args: argparse.Namespace) -> int:
     root = args.data_dir or default_data_dir()
     # The descriptor may be the stale part, so the tables are validated without it.
     ds = load(root, check_descriptor=False)
-    print(f"wrote {write(root, sources_entries(ds))}")
+    print(f"wrote {shown_path(write(root, sources_entries(ds)))}")
     return EXIT_OK
 
 

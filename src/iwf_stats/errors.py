@@ -7,6 +7,7 @@ command line turns them into text on stderr and an exit code.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -42,3 +43,12 @@ class DataError(Exception):
 
 def _problem_order(p: Problem) -> tuple[str, int, str, str]:
     return (p.path, p.line, p.field, p.message)
+
+
+def shown_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder where possible, so
+    `data/observations.csv:14` can be pasted into an editor."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

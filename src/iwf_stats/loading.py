@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .dataset import Dataset
-from .errors import DataError, Problem
+from .errors import DataError, Problem, shown_path
 from .numbers import ROUNDING_RULES, apply_rounding
 from .records import TABLES, Fact, Observation, Publisher, Record, Series, Source
 from .tables import Row, Table, read_csv
@@ -72,24 +72,24 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
     records: dict[str, list[tuple[int, Any]]] = {}
     invalid_ids: set[str] = set()  # ids of rows that failed: references to them are not news
     for name, model in TABLES.items():
-        shown = _shown(root / f"{name}.csv")
+        shown = shown_path(root / f"{name}.csv")
         table = read_csv(root / f"{name}.csv", shown, columns_of(model),
                          required_columns(model), problems)
         records[name] = _validate_rows(table, model, problems, invalid_ids) if table else []
     if check_descriptor:
         from .datapackage import check_descriptor as check
 
-        problems.extend(check(root, _shown(root / "datapackage.json")))
-    publishers = _unique(records["publishers"], "publisher_id", _shown(root / "publishers.csv"), problems)
-    sources = _unique(records["sources"], "source_id", _shown(root / "sources.csv"), problems)
-    series = _unique(records["series"], "series_id", _shown(root / "series.csv"), problems)
-    facts = _unique(records["facts"], "fact_id", _shown(root / "facts.csv"), problems)
+        problems.extend(check(root, shown_path(root / "datapackage.json")))
+    publishers = _unique(records["publishers"], "publisher_id", shown_path(root / "publishers.csv"), problems)
+    sources = _unique(records["sources"], "source_id", shown_path(root / "sources.csv"), problems)
+    series = _unique(records["series"], "series_id", shown_path(root / "series.csv"), problems)
+    facts = _unique(records["facts"], "fact_id", shown_path(root / "facts.csv"), problems)
     observations = records["observations"]
     refs = _References(publishers, sources, series, invalid_ids)
-    _check_sources(sources, refs, _shown(root / "sources.csv"), problems)
-    _check_observations(observations, refs, _shown(root / "observations.csv"),
+    _check_sources(sources, refs, shown_path(root / "sources.csv"), problems)
+    _check_observations(observations, refs, shown_path(root / "observations.csv"),
                         problems, today or date.today())
-    _check_facts(facts, refs, _shown(root / "facts.csv"), problems)
+    _check_facts(facts, refs, shown_path(root / "facts.csv"), problems)
     if problems:
         raise DataError(problems)
     return Dataset(
@@ -102,12 +102,6 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
     )
 
 
-def _shown(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder where possible."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 def _validate_rows(table: Table, model: type[Record], problems: list[Problem],

@@ -7,7 +7,6 @@ the claims and the charts all read a figure the same way.
 
 from __future__ import annotations
 
-import math
 import operator
 import re
 from datetime import date
@@ -156,9 +155,3 @@ def fmt_count(value: Decimal | float | int | SupportsIndex) -> str:
     if d == d.to_integral_value():
         return f"{int(d):,}"
     return f"{d:,}"
-
-
-def fmt_percent(value: float, places: int = 1) -> str:
-    if math.isnan(value):
-        return "n/a"
-    return f"{value:,.{places}f}%"

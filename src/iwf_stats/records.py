@@ -211,11 +211,6 @@ class Fact(Record):
             raise ValueError(" | ".join(problems))
         return self
 
-    @property
-    def number(self) -> float:
-        """The value as a number (a date's year for dates)."""
-        return float(self.value[:4] if self.unit == "date" else self.value)
-
 
 #: The tables of the dataset, in load order, with the model for each row.
 TABLES: dict[str, type[Record]] = {

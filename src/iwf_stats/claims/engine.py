@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..dataset import Dataset
-from ..numbers import ROUNDING_RULES, apply_rounding, fmt_count, parse_number
+from ..numbers import ROUNDING_RULES, apply_rounding, fmt_count, parse_date, parse_number
 from ..records import Observation
 from .ledger import Ledger
 from .models import (
@@ -286,8 +286,6 @@ def _date(c: DateClaim, ds: Dataset) -> _Outcome:
         got = _MONTHS[int(f.value[5:7]) - 1].capitalize() if len(f.value) >= 7 else ""
         precision = "month"
     else:
-        from ..numbers import parse_date
-
         got, precision = f.value, "day"
         stated = parse_date(stated)
     verdict = _verdict(got.lower() == stated.lower())

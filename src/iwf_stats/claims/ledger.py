@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from ..dataset import Dataset
-from ..errors import DataError, Problem
+from ..errors import DataError, Problem, shown_path
 from ..numbers import NumberFormatError, parse_number
 from ..tables import read_text
 from .models import Claim, Endpoint
@@ -41,7 +41,7 @@ def default_ledger_path(ds: Dataset) -> Path:
 def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None) -> Ledger:
     """Parse and check the ledger against the dataset; raise `DataError` listing every problem."""
     path = path or default_ledger_path(ds)
-    shown = shown or _shown(path)
+    shown = shown or shown_path(path)
     problems: list[Problem] = []
     text = read_text(path, shown, problems)
     if text is None:
@@ -82,11 +82,6 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
     return Ledger(path, tuple(claims))
 
 
-def _shown(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
 
 
 class _LineIndex:
