@@ -35,6 +35,12 @@ th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bo
 .verdict-contradicted { color: var(--red); font-weight: bold; }
 .verdict-unverifiable { color: var(--grey); font-weight: bold; }
 blockquote { margin: .3rem 0; padding-left: .8rem; border-left: 3px solid var(--rule); }
+.claim { border-top: 1px solid var(--rule); padding: .6rem 0 .4rem; }
+.claim h2 { font-size: 1rem; margin: 0; } .claim p { margin: .2rem 0; }
+.claim dl { display: grid; grid-template-columns: 6rem 1fr; gap: .2rem .8rem; margin: .4rem 0; font-size: .95rem; }
+.sources { list-style: none; padding: 0; } .sources li { border-top: 1px solid var(--rule); padding: .5rem 0; }
+.url { overflow-wrap: anywhere; font-size: .9rem; }
+.claim dt { color: var(--grey); } .claim dd { margin: 0; overflow-wrap: anywhere; }
 .jp-Cell, .cell { margin: 1rem 0; }
 .jp-InputArea pre, .input_area pre, pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; font-size: .85rem; }
 .jp-OutputArea img, .output img { max-width: 100%; height: auto; }
@@ -109,39 +115,41 @@ and the claims ledger <a href="data/claims.toml">claims.toml</a>.</p>
 
 
 def claims(ds: Dataset, report: CheckReport) -> str:
-    rows = []
+    """One card per claim: who said it, the exact words, the figure stated and computed, how,
+    and the verdict. Cards rather than a table, so the arithmetic is readable on a phone."""
+    cards = []
     for r in report.results:
         doc = ds.sources[r.document]
-        rows.append(
-            f"<tr id=\"{escape(r.id)}\"><td><code>{escape(r.id)}</code><br><span class=\"muted\">"
-            f"{escape(doc.title)}</span></td><td><blockquote>{escape(r.quote)}</blockquote></td>"
-            f"<td>{escape(r.stated)}</td><td>{escape(r.computed)}</td><td>{_verdict(r.verdict)}"
-            + ("" if r.reproduces else f"<br>(expected {escape(r.expected)})")
-            + f"</td><td>{escape(r.explanation)}</td></tr>")
+        expected = "" if r.reproduces else f" (expected {escape(r.expected)})"
+        cards.append(
+            f'<article class="claim" id="{escape(r.id)}">\n'
+            f'<h2>{_verdict(r.verdict)}{expected} <code>{escape(r.id)}</code></h2>\n'
+            f'<p class="muted">{escape(doc.title)}</p>\n'
+            f"<blockquote>{escape(r.quote)}</blockquote>\n"
+            f"<dl><dt>Stated</dt><dd>{escape(r.stated)}</dd>"
+            f"<dt>Computed</dt><dd>{escape(r.computed)}</dd>"
+            f"<dt>How</dt><dd>{escape(r.explanation)}</dd></dl>\n</article>")
     s = report.summary()
     body = (f"<h1>The claims, reproduced</h1>\n<p>{s['claims']} claims: {s['supported']} supported, "
             f"{s['contradicted']} contradicted, {s['unverifiable']} unverifiable. Machine-readable: "
-            f"<a href=\"claims.json\">claims.json</a>.</p>\n<div class=\"table-wrap\"><table>\n"
-            "<tr><th>Claim</th><th>Exact words</th><th>Stated</th><th>Computed</th><th>Verdict</th>"
-            "<th>How</th></tr>\n" + "\n".join(rows) + "\n</table></div>")
+            f"<a href=\"claims.json\">claims.json</a>.</p>\n" + "\n".join(cards))
     return page("Claims — iwf-stats", body)
 
 
 def sources(ds: Dataset) -> str:
-    rows = []
-    for s in sorted(ds.sources.values(), key=lambda s: s.source_id):
+    """One entry per source, grouped by publisher: title, kind, date, address, id."""
+    items = []
+    for s in sorted(ds.sources.values(), key=lambda s: (ds.publishers[s.publisher_id].name, s.source_id)):
         pub = ds.publishers[s.publisher_id]
         link = f'<a href="{escape(s.url)}">{escape(s.url)}</a>' if s.url else "address not preserved"
-        rows.append(f"<tr><td><code>{escape(s.source_id)}</code></td><td>{escape(pub.name)}</td>"
-                    f"<td>{escape(s.kind.replace('_', ' '))}</td>"
-                    f"<td>{escape(str(s.date_published or 'unknown'))}</td>"
-                    f"<td>{escape(s.title)}<br>{link}"
-                    + (f"<br><span class=\"muted\">{escape(s.note)}</span>" if s.note else "")
-                    + "</td></tr>")
+        note = f"<br><span class=\"muted\">{escape(s.note)}</span>" if s.note else ""
+        items.append(
+            f'<li id="{escape(s.source_id)}"><strong>{escape(s.title)}</strong><br>'
+            f"{escape(pub.name)} · {escape(s.kind.replace('_', ' '))} · "
+            f"{escape(str(s.date_published or 'date unknown'))} · <code>{escape(s.source_id)}</code><br>"
+            f'<span class="url">{link}</span>{note}</li>')
     body = ("<h1>Sources</h1>\n<p>Every document a figure or claim comes from, with its address on "
-            "the publisher's own site.</p>\n<div class=\"table-wrap\"><table>\n<tr><th>Id</th>"
-            "<th>Publisher</th><th>Kind</th><th>Published</th><th>Title and address</th></tr>\n"
-            + "\n".join(rows) + "\n</table></div>")
+            "the publisher's own site.</p>\n<ul class=\"sources\">\n" + "\n".join(items) + "\n</ul>")
     return page("Sources — iwf-stats", body)
 
 
