@@ -161,3 +161,18 @@ def test_cli_rejects_an_unknown_chart(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert out.stderr.startswith("iwf-stats: unknown chart(s): pie; known: webpages_actioned")
     assert not (tmp_path / "c" / "manifest.json").exists()
+
+
+def test_fonts_come_from_the_pinned_matplotlib_not_the_system() -> None:
+    """The same text must render the same everywhere: DejaVu Sans is read from the files that
+    ship inside the pinned matplotlib, even on a machine with its own DejaVu installed."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    from iwf_stats.charts.style import RC
+
+    bundled = Path(matplotlib.get_data_path()).resolve()
+    for props in ({}, {"weight": "bold"}, {"style": "italic"}):
+        path = Path(font_manager.findfont(font_manager.FontProperties(family=RC["font.family"], **props),
+                                          fallback_to_default=False)).resolve()
+        assert bundled in path.parents, path
