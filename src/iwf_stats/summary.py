@@ -34,10 +34,15 @@ def dataset_summary(ds: Dataset) -> str:
     return text + f"{len(ds.conflicts)} series-years have conflicting values ({'; '.join(parts)})."
 
 
+def _clip(text: str, width: int) -> str:
+    """Long phrases ("the most … ever discovered") would push the verdicts off a terminal."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def check_table(report: CheckReport, explain: bool = True) -> str:
     """The claims as a plain-text table, each row followed by its explanation."""
     header = ("claim", "stated", "computed", "verdict")
-    rows = [(r.id, r.stated, r.computed,
+    rows = [(r.id, _clip(r.stated, 32), r.computed,
              r.verdict if r.reproduces else f"{r.verdict} (EXPECTED {r.expected})")
             for r in report.results]
     widths = [max(len(x[i]) for x in [header, *rows]) for i in range(3)]
