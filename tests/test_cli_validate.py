@@ -56,3 +56,11 @@ def test_console_script_is_installed() -> None:
     exe = Path(sys.executable).with_name("iwf-stats")
     out = subprocess.run([str(exe), "validate"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("Valid:")
+
+
+def test_unwritable_output_is_a_clean_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "charts"
+    blocker.write_text("a file where the output folder should be")
+    out = run("charts", "--out", str(blocker / "inner"), "--only", "hosting", "--format", "png")
+    assert out.returncode == 2
+    assert out.stderr.startswith("iwf-stats: Not a directory") and "Traceback" not in out.stderr

@@ -1,8 +1,8 @@
 """The command line: a thin face over the library.
 
 Only this module prints or chooses exit codes. Exit status: 0 success; 1 a check
-failed (a claim no longer reproduces as recorded); 2 the data is invalid or the
-command was misused; 3 an internal error (a bug: run with IWF_STATS_DEBUG=1 to see
+failed (a claim no longer reproduces as recorded); 2 the data is invalid, the command
+was misused or an output cannot be written; 3 an internal error (a bug: run with IWF_STATS_DEBUG=1 to see
 the traceback).
 """
 
@@ -166,6 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("iwf-stats: interrupted", file=sys.stderr)
         return 130
+    except OSError as e:  # an output folder that cannot be written, a disk that is full
+        where = f": {e.filename}" if e.filename else ""
+        print(f"iwf-stats: {e.strerror or e}{where}", file=sys.stderr)
+        return EXIT_INVALID
     except Exception as e:  # a bug, not bad data: say so plainly
         if os.environ.get("IWF_STATS_DEBUG"):
             raise
