@@ -69,27 +69,25 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
     problems: list[Problem] = []
     if not root.is_dir():
         raise DataError([Problem(str(root), 0, "(folder)", "data folder not found")])
+    shown = {name: shown_path(root / f"{name}.csv") for name in TABLES}
     records: dict[str, list[tuple[int, Any]]] = {}
     invalid_ids: set[str] = set()  # ids of rows that failed: references to them are not news
     for name, model in TABLES.items():
-        shown = shown_path(root / f"{name}.csv")
-        table = read_csv(root / f"{name}.csv", shown, columns_of(model),
-                         required_columns(model), problems)
+        table = read_csv(root / f"{name}.csv", shown[name], columns_of(model), required_columns(model), problems)
         records[name] = _validate_rows(table, model, problems, invalid_ids) if table else []
     if check_descriptor:
         from .datapackage import check_descriptor as check
 
         problems.extend(check(root, shown_path(root / "datapackage.json")))
-    publishers = _unique(records["publishers"], "publisher_id", shown_path(root / "publishers.csv"), problems)
-    sources = _unique(records["sources"], "source_id", shown_path(root / "sources.csv"), problems)
-    series = _unique(records["series"], "series_id", shown_path(root / "series.csv"), problems)
-    facts = _unique(records["facts"], "fact_id", shown_path(root / "facts.csv"), problems)
+    publishers = _unique(records["publishers"], "publisher_id", shown["publishers"], problems)
+    sources = _unique(records["sources"], "source_id", shown["sources"], problems)
+    series = _unique(records["series"], "series_id", shown["series"], problems)
+    facts = _unique(records["facts"], "fact_id", shown["facts"], problems)
     observations = records["observations"]
     refs = _References(publishers, sources, series, invalid_ids)
-    _check_sources(sources, refs, shown_path(root / "sources.csv"), problems)
-    _check_observations(observations, refs, shown_path(root / "observations.csv"),
-                        problems, today or date.today())
-    _check_facts(facts, refs, shown_path(root / "facts.csv"), problems)
+    _check_sources(sources, refs, shown["sources"], problems)
+    _check_observations(observations, refs, shown["observations"], problems, today or date.today())
+    _check_facts(facts, refs, shown["facts"], problems)
     if problems:
         raise DataError(problems)
     return Dataset(
@@ -100,8 +98,6 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
         facts={k: v for k, (_, v) in facts.items()},
         root=root,
     )
-
-
 
 
 def _validate_rows(table: Table, model: type[Record], problems: list[Problem],
