@@ -114,7 +114,12 @@ def test_negative_value(data_copy: Path) -> None:
 
 def test_year_before_the_iwf_existed(data_copy: Path) -> None:
     line = edit(data_copy, "observations", PR24, year="1990")
-    assert only(data_copy) == Problem(obs_path(data_copy), line, "year", "must be ≥ 1996, got 1990")
+    assert only(data_copy) == Problem(obs_path(data_copy), line, "year", "1990 is before the IWF was founded (1996)")
+
+
+def test_year_outside_any_plausible_range(data_copy: Path) -> None:
+    line = edit(data_copy, "observations", PR24, year="1890")
+    assert Problem(obs_path(data_copy), line, "year", "must be ≥ 1900, got 1890") in problems(data_copy)
 
 
 def test_year_after_its_source_was_published(data_copy: Path) -> None:

@@ -24,6 +24,9 @@ from .numbers import ROUNDING_RULES, apply_rounding
 from .records import TABLES, Fact, Observation, Publisher, Record, Series, Source
 from .tables import Row, Table, read_csv
 
+#: The facts' topic that dates the IWF's founding: no figure can describe an earlier year.
+FOUNDING_TOPIC = "iwf_founded"
+
 #: Environment variable that points the library at another data folder.
 DATA_ENV = "IWF_STATS_DATA"
 
@@ -86,8 +89,9 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
     observations = records["observations"]
     refs = _References(publishers, sources, series, invalid_ids)
     _check_sources(sources, refs, shown["sources"], problems)
-    _check_observations(observations, refs, shown["observations"], problems, today or date.today())
     _check_facts(facts, refs, shown["facts"], problems)
+    founded = min((int(f.value[:4]) for _, f in facts.values() if f.topic == FOUNDING_TOPIC), default=None)
+    _check_observations(observations, refs, shown["observations"], problems, today or date.today(), founded)
     if problems:
         raise DataError(problems)
     return Dataset(
@@ -200,7 +204,7 @@ def _check_sources(sources: dict[str, tuple[int, Source]], refs: _References, pa
 
 
 def _check_observations(observations: list[tuple[int, Observation]], refs: _References,
-                        path: str, problems: list[Problem], today: date) -> None:
+                        path: str, problems: list[Problem], today: date, founded: int | None) -> None:
     seen: dict[tuple[str, int, str, str], int] = {}
     exact: dict[tuple[str, int, str], list[Observation]] = {}
     for line, o in observations:
@@ -226,6 +230,8 @@ def _check_observations(observations: list[tuple[int, Observation]], refs: _Refe
                                     f"{o.year} is after its source was published ({published})"))
         if o.year > today.year:
             problems.append(Problem(path, line, "year", f"{o.year} is in the future"))
+        if founded is not None and o.year < founded:
+            problems.append(Problem(path, line, "year", f"{o.year} is before the IWF was founded ({founded})"))
         if o.rounding == "exact":
             exact.setdefault(okey, []).append(o)
     for line, o in observations:

@@ -28,8 +28,9 @@ from .numbers import (
     parse_number,
 )
 
-#: The first year the IWF existed; no figure can describe an earlier year.
-FIRST_YEAR = 1996
+#: Plausible calendar years for any figure here. The sharper bound, the IWF's founding year,
+#: is itself sourced data (facts.csv, topic `iwf_founded`) and is checked by the loader.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2100
 
 SourceKind = Literal[
     "primary_report",
@@ -132,7 +133,7 @@ class Observation(Record):
     """One published figure: a series' value for a year, as one source printed it."""
 
     series_id: Slug = Field(description="The series (series.csv).")
-    year: int = Field(ge=FIRST_YEAR, le=2100, description="Calendar year the figure describes.")
+    year: int = Field(ge=EARLIEST_YEAR, le=LATEST_YEAR, description="Calendar year the figure describes.")
     category: str = Field(
         default="", description="Breakdown within the series (e.g. a country); empty for totals."
     )

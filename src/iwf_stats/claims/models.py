@@ -24,11 +24,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..numbers import Rounding
-from ..records import FIRST_YEAR, Slug
+from ..records import EARLIEST_YEAR, LATEST_YEAR, Slug
 from .words import RULES
 
 Verdict = Literal["supported", "contradicted", "unverifiable"]
-Year = Annotated[int, Field(ge=FIRST_YEAR, le=2100)]
+Year = Annotated[int, Field(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
 
 
 class _Strict(BaseModel):
