@@ -20,7 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..claims import CheckReport
 from ..dataset import Dataset
-from ..numbers import fmt_count
+from ..numbers import ROUNDING_RULES, fmt_count
 from ..records import Observation
 from .finish import finish
 from .style import ACCENT, DPI, HEIGHT_PX, MAIN, MUTED, PALETTE, WIDTH_PX
@@ -66,6 +66,12 @@ def _thousands(ax: Axes, axis: str = "y") -> None:
 
 def _pct(v: float | Decimal, places: int = 1, sign: bool = False) -> str:
     return f"{float(v):{'+' if sign else ''},.{places}f}%"
+
+
+def _small(n: int) -> str:
+    """House style: whole numbers up to ten in words."""
+    words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+    return words[n] if 0 <= n < len(words) else fmt_count(n)
 
 
 def _list(items: list[str]) -> str:
@@ -139,8 +145,9 @@ def decade_growth(ctx: ChartContext) -> Chart:
     ax.text(1.33, b.value * 0.55, f"The article:\n“{result.stated}”\n→ {result.verdict}",
             ha="left", va="center", fontsize=11.5, color=PALETTE["ink"])
     title = f"Webpages actioned, {a.year} and {b.year}: up {_pct(growth)}"
+    how = ROUNDING_RULES.get(result.rounding or "exact", "")
     subtitle = (f"{fmt_count(b.value)} / {fmt_count(a.value)} − 1 = {computed}; the article's "
-                f"“{result.stated}” is that rounded to the nearest ten")
+                f"“{result.stated}” is {'that ' + how if result.verdict == 'supported' else 'not that ' + how}")
     note = (f"{a.year} is the year the IWF began searching proactively, so part of the growth is a "
             f"change of method.")
     sources = [a.source_id, b.source_id]
@@ -248,7 +255,9 @@ def hosting(ctx: ChartContext) -> Chart:
     if uk is not None:
         parts.append(f"the UK {fmt_count(uk.value)} webpages")
     subtitle = (f"Of {fmt_count(total.value)} webpages, " if total else "") + "; ".join(parts)
-    note = "The IWF publishes the top ten countries; the five largest and the UK are shown."
+    largest = len([o for o in countries if o is not uk])
+    note = (f"The IWF publishes the {top_ten.category.lower() if top_ten else 'leading countries'}; "
+            f"the {_small(largest)} largest and the UK are shown.")
     sources = [o.source_id for o in countries] + ([total.source_id] if total else [])
     finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note)
     ranked = sorted(countries, key=lambda o: -o.value)

@@ -54,6 +54,7 @@ class ClaimResult:
     explanation: str
     computed_number: float | None = None
     sources: tuple[str, ...] = field(default=())
+    rounding: str | None = None  # the claim's rounding rule, for kinds that have one
 
     @property
     def reproduces(self) -> bool:
@@ -116,7 +117,7 @@ def evaluate(claim: Claim, ds: Dataset) -> ClaimResult:
     out = _EVALUATORS[claim.kind](claim, ds)
     return ClaimResult(claim.id, claim.kind, claim.document, claim.quote, claim.stated,
                        out.computed, out.verdict, claim.expected, out.explanation, out.number,
-                       tuple(dict.fromkeys(out.sources)))
+                       tuple(dict.fromkeys(out.sources)), getattr(claim, "rounding", None))
 
 
 # --- helpers ---
