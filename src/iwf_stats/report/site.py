@@ -86,13 +86,17 @@ def index(ds: Dataset, report: CheckReport, charts_dir: Path, notebooks: Sequenc
             f'alt="{escape(meta["alt"])}">\n<figcaption>{escape(meta["title"])}. Data and files: '
             f"{links}</figcaption>\n</figure>")))
     charts_html = "\n".join(f for _, f in sorted(figures))
+    titles = sorted({ds.sources[r.document].title for r in report.results
+                     if ds.sources[r.document].kind == "newspaper_article"})
+    articles = (("the newspaper article " if len(titles) == 1 else "the newspaper articles ")
+                + _list_html([f"“{escape(t)}”" for t in titles])) if titles else "the documents in the ledger"
     nb_links = "\n".join(f'<li><a href="notebooks/{escape(n)}.html">{escape(n)}</a> '
                          f'(<a href="notebooks/{escape(n)}.ipynb">executed notebook</a>)</li>'
                          for n in notebooks)
     body = f"""<h1>{escape(SITE_TITLE)}</h1>
 <p class="lede">Figures the Internet Watch Foundation (IWF) published on online child sexual abuse
-imagery, each tied to its source and the exact words it was published in, and the claims of a
-January 2025 newspaper article reproduced from them.</p>
+imagery, each tied to its source and the exact words it was published in, and the claims of
+{articles} reproduced from them.</p>
 <p><a href="claims.html">{s['claims']} claims checked</a>: {s['supported']} supported,
 {s['contradicted']} contradicted, {s['unverifiable']} unverifiable.
 The dataset holds {len(ds.observations)} published figures from {len(ds.sources)} sources
@@ -112,6 +116,10 @@ differ between sources, all kept.</p>
 and the claims ledger <a href="data/claims.toml">claims.toml</a>.</p>
 <p class="muted">Aggregate statistics only. Built by iwf-stats from the files in data/.</p>"""
     return page(SITE_TITLE, body)
+
+
+def _list_html(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def claims(ds: Dataset, report: CheckReport) -> str:
