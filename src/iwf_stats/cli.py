@@ -1,9 +1,12 @@
 """The command line: a thin face over the library.
 
 Only this module prints or chooses exit codes. Exit status: 0 success; 1 a check
-failed (a claim no longer reproduces as recorded); 2 the data is invalid, the command
-was misused or an output cannot be written; 3 an internal error (a bug: run with IWF_STATS_DEBUG=1 to see
-the traceback).
+failed (a claim no longer reproduces as recorded, or a notebook failed); 2 the data is
+invalid, the command was misused or an output cannot be written; 3 an internal error
+(a bug: run with IWF_STATS_DEBUG=1 to see the traceback).
+
+The claims ledger is checked against a valid dataset, so when the data itself is invalid
+the data's problems are reported first and the ledger's after they are fixed.
 """
 
 from __future__ import annotations
