@@ -66,11 +66,16 @@ class _Claim(_Strict):
         return self
 
 
-class ValueClaim(_Claim):
-    kind: Literal["value"]
+class _AboutAFigure(_Claim):
+    """A claim about one figure: a series' value in a year (and category)."""
+
     series: Slug
     year: Year
     category: str = ""
+
+
+class ValueClaim(_AboutAFigure):
+    kind: Literal["value"]
     rounding: Rounding
     source: Slug | None = Field(default=None, description="Use this source's figure, not the preferred one.")
 
@@ -84,11 +89,8 @@ class ChangeClaim(_Claim):
     source: Slug | None = Field(default=None, description="Use this source's figures, not the preferred ones.")
 
 
-class ShareClaim(_Claim):
+class ShareClaim(_AboutAFigure):
     kind: Literal["share"]
-    series: Slug
-    year: Year
-    category: str = ""
     of_series: Slug
     of_year: Year
     of_category: str = ""
@@ -102,11 +104,8 @@ class RecordClaim(_Claim):
     since: Endpoint = Field(description="First year of the span the claim covers.")
 
 
-class ApproximationClaim(_Claim):
+class ApproximationClaim(_AboutAFigure):
     kind: Literal["approximation"]
-    series: Slug
-    year: Year
-    category: str = ""
     word: str
 
     @model_validator(mode="after")
