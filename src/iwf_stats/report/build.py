@@ -146,30 +146,31 @@ def _run_steps(steps: list[Step], previous: dict[str, str], out: Path, staging: 
     total = len(steps)
     report = check(ds, ledger)
 
+    by_name = {s.name: s for s in steps}
+    order = {s.name: i for i, s in enumerate(steps, start=1)}
+
+    def announce(i: int, step: Step, what: str) -> None:
+        progress(f"[{i}/{total}] {step.name}: {what}")
+
     def reuse(step: Step) -> bool:
+        """Link the step's outputs from the previous site if its inputs are unchanged, and
+        record it as skipped; False when the step must run."""
         if force or previous.get(step.name) != step.key:
             return False
         if not all((out / o).exists() for o in step.outputs):
             return False
         for o in step.outputs:
             _link_tree(out / o, staging / o)
+        result.skipped.append(step.name)
+        announce(order[step.name], step, "unchanged, reused")
         return True
-
-    def announce(i: int, step: Step, what: str) -> None:
-        progress(f"[{i}/{total}] {step.name}: {what}")
-
-    by_name = {s.name: s for s in steps}
-    order = {s.name: i for i, s in enumerate(steps, start=1)}
 
     # claims
     step = by_name["claims"]
     if report.differing:
         names = ", ".join(r.id for r in report.differing)
         raise BuildError(f"claims no longer reproduce as recorded: {names} (run `iwf-stats check`)")
-    if reuse(step):
-        result.skipped.append(step.name)
-        announce(order[step.name], step, "unchanged, reused")
-    else:
+    if not reuse(step):
         (staging / "claims.json").write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
         result.ran.append(step.name)
@@ -191,10 +192,6 @@ def _run_steps(steps: list[Step], previous: dict[str, str], out: Path, staging: 
 
     (staging / "notebooks").mkdir(exist_ok=True)
     to_run = [s for s in notebooks if not reuse(s)]
-    result.skipped += [s.name for s in notebooks if s not in to_run]
-    for s in notebooks:
-        if s not in to_run:
-            announce(order[s.name], s, "unchanged, reused")
     charts_step = by_name["charts"]
     charts_reused = reuse(charts_step)
     # The charts render in a child process (forked before any thread exists, so it holds no
@@ -209,10 +206,7 @@ def _run_steps(steps: list[Step], previous: dict[str, str], out: Path, staging: 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         pending = {s.name: pool.submit(run_notebook, s, charts_env if _shows_charts(s) else env) for s in to_run}
         failed: str | None = None
-        if charts_reused:
-            result.skipped.append(charts_step.name)
-            announce(order[charts_step.name], charts_step, "unchanged, reused")
-        else:
+        if not charts_reused:
             from ..charts import CHARTS
 
             announce(order[charts_step.name], charts_step, f"rendering {len(CHARTS)} charts")
@@ -224,28 +218,24 @@ def _run_steps(steps: list[Step], previous: dict[str, str], out: Path, staging: 
             else:
                 result.ran.append(charts_step.name)
                 announce(order[charts_step.name], charts_step, "done")
-        errors: list[BaseException] = [RuntimeError(failed)] if failed else []
+        errors: list[Exception] = []
         for name, fut in pending.items():
             try:
                 fut.result()
                 result.ran.append(name)
             except Exception as e:  # every notebook is awaited, then the first failure reported
                 errors.append(e)
+        if failed:
+            raise BuildError(f"charts: {failed}")
         if errors:
             from .notebooks import NotebookError
 
-            first = errors[0]
-            if failed:
-                raise BuildError(f"charts: {failed}")
-            if isinstance(first, NotebookError):
-                raise BuildError(f"notebook {first}") from None
-            raise first
+            if isinstance(errors[0], NotebookError):
+                raise BuildError(f"notebook {errors[0]}") from None
+            raise errors[0]
 
     step = by_name["site"]
-    if reuse(step):
-        result.skipped.append(step.name)
-        announce(order[step.name], step, "unchanged, reused")
-    else:
+    if not reuse(step):
         _write_site(staging, ds, report, [s.name.split(":", 1)[1] for s in notebooks])
         result.ran.append(step.name)
         announce(order[step.name], step, "index.html, claims.html, sources.html")
