@@ -203,3 +203,10 @@ def test_change_from_zero_is_unverifiable_not_a_crash() -> None:
     r = evaluate(claim("change", "5%", series="pages", from_year=2020, to_year=2021, rounding="nearest_1"),
                  dataset({2020: 0, 2021: 7}))
     assert (r.verdict, r.explanation) == ("unverifiable", "the base figure is 0: no percentage can be computed")
+
+
+def test_every_claim_kind_has_an_evaluator() -> None:
+    from iwf_stats.claims.engine import _EVALUATORS
+    from iwf_stats.claims.models import CLAIM_KINDS
+
+    assert set(_EVALUATORS) == set(CLAIM_KINDS)

@@ -19,7 +19,7 @@ from ..dataset import Dataset
 from ..errors import DataError, Problem, shown_path
 from ..numbers import NumberFormatError, parse_number
 from ..tables import read_text
-from .models import Claim, Endpoint
+from .models import CLAIM_KINDS, Claim, Endpoint
 
 _ADAPTER: TypeAdapter[Claim] = TypeAdapter(Claim)
 _NUMERIC = ("value", "change", "share", "approximation", "duration", "amount")
@@ -29,9 +29,6 @@ _NUMERIC = ("value", "change", "share", "approximation", "duration", "amount")
 class Ledger:
     path: Path
     claims: tuple[Claim, ...]
-
-    def by_id(self, claim_id: str) -> Claim:
-        return next(c for c in self.claims if c.id == claim_id)
 
 
 def default_ledger_path(ds: Dataset) -> Path:
@@ -111,9 +108,7 @@ def _problem(shown: str, lines: _LineIndex, i: int, start: int, err: Any,
     # The discriminated union puts the kind first in the location: drop it.
     if loc and isinstance(item, dict) and loc[0] == item.get("kind"):
         loc = loc[1:]
-    if err["type"] == "union_tag_invalid" or err["type"] == "union_tag_not_found":
-        from .models import CLAIM_KINDS
-
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
         return [Problem(shown, lines.key_line(i, "kind"), "kind",
                         f"must be one of {', '.join(CLAIM_KINDS)}, got {item.get('kind')!r}"
                         if isinstance(item, dict) else "each claim must be a table")]
@@ -141,9 +136,8 @@ def _check_references(claim: Claim, ds: Dataset, shown: str, lines: _LineIndex,
     for field in ("series", "of_series"):
         if field in fields and fields[field] not in ds.series:
             bad(field, f"unknown series {fields[field]!r}")
-    for field in ("source",):
-        if fields.get(field) is not None and fields[field] not in ds.sources:
-            bad(field, f"unknown source {fields[field]!r}")
+    if fields.get("source") is not None and fields["source"] not in ds.sources:
+        bad("source", f"unknown source {fields['source']!r}")
     if "fact" in fields and fields["fact"] not in ds.facts:
         bad("fact", f"unknown fact {fields['fact']!r}")
     for field in ("since", "start", "end", "event"):

@@ -19,6 +19,7 @@ records the verdict expected of it (`expected`). `check` fails when a verdict ch
 
 from __future__ import annotations
 
+import typing
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -144,5 +145,8 @@ Claim = Annotated[
     Field(discriminator="kind"),
 ]
 
-CLAIM_KINDS = ("value", "change", "share", "record", "approximation", "duration", "date",
-               "relative_date", "amount")
+#: The kinds, in the union's order, read from the models so the list cannot fall behind them.
+CLAIM_KINDS: tuple[str, ...] = tuple(
+    typing.get_args(model.model_fields["kind"].annotation)[0]
+    for model in typing.get_args(typing.get_args(Claim)[0])
+)
