@@ -100,13 +100,13 @@ def webpages_actioned(ctx: ChartContext) -> Chart:
     ax.set_xticks(years[::2] if len(years) > 8 else years)
     ax.set_ylim(0, top.value * 1.12)
     _thousands(ax)
-    ax._iwf_left_in = 0.85  # type: ignore[attr-defined]
     title = f"Webpages the IWF acted on, {years[0]}–{years[-1]}"
     subtitle = (f"{top.year} was the highest of the {len(years)} years: "
                 f"{fmt_count(top.value)} webpages")
     note = _wording_note(ctx)
     sources = [o.source_id for o in obs]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
+           axes_left_in=0.85)
     alt = (f"Bar chart of the number of webpages the Internet Watch Foundation acted on each year "
            f"from {years[0]} to {years[-1]}. The count rises from {fmt_count(values[0])} in {years[0]} "
            f"to {fmt_count(top.value)} in {top.year}, the highest year shown. Values by year: "
@@ -136,7 +136,6 @@ def decade_growth(ctx: ChartContext) -> Chart:
     ax.set_ylim(0, b.value * 1.25)
     ax.set_xlim(-0.6, 1.9)
     _thousands(ax)
-    ax._iwf_left_in = 0.85  # type: ignore[attr-defined]
     computed = _pct(growth)
     ax.annotate("", xy=(0.72, b.value * 0.93), xytext=(0.28, a.value * 1.6),
                 arrowprops={"arrowstyle": "-|>", "color": PALETTE["ink"], "lw": 1.4})
@@ -151,7 +150,8 @@ def decade_growth(ctx: ChartContext) -> Chart:
     note = (f"{a.year} is the year the IWF began searching proactively, so part of the growth is a "
             f"change of method.")
     sources = [a.source_id, b.source_id]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
+           axes_left_in=0.85)
     alt = (f"Two bars: {fmt_count(a.value)} webpages actioned in {a.year} and {fmt_count(b.value)} in "
            f"{b.year}, an increase of {computed}. The newspaper article states "
            f"“{result.stated}”; the check finds the claim {result.verdict}.")
@@ -191,7 +191,6 @@ def assessed_vs_actioned(ctx: ChartContext) -> Chart:
     ax.set_ylim(0, top * 1.15)
     ax.set_xticks(span[::2])
     _thousands(ax)
-    ax._iwf_left_in = 0.85  # type: ignore[attr-defined]
     gaps = [str(y) for y in span if y not in assessed]
     missing_actioned = [str(y) for y in span if y not in actioned]
     last_both = max(set(assessed) & set(actioned))
@@ -206,7 +205,8 @@ def assessed_vs_actioned(ctx: ChartContext) -> Chart:
         note_parts.append(f"none of webpages actioned for {_list(missing_actioned)}")
     note = "; ".join(note_parts) + "." if note_parts else None
     sources = [o.source_id for o in [*assessed.values(), *actioned.values()]]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
+           axes_left_in=0.85)
     alt = (f"Line chart of reports the IWF assessed and webpages it acted on, {span[0]} to {span[-1]}. "
            f"Both rise; in {last_both} it assessed {fmt_count(a.value)} reports and acted on "
            f"{fmt_count(b.value)} webpages ({_pct(b.value / a.value * 100)} as many)."
@@ -247,7 +247,6 @@ def hosting(ctx: ChartContext) -> Chart:
     ax.spines["left"].set_visible(True)
     ax.spines["bottom"].set_visible(False)
     ax.xaxis.set_visible(False)
-    ax._iwf_left_in = 1.55  # type: ignore[attr-defined]
     title = f"Where the webpages actioned in {year} were hosted"
     parts = []
     if top_ten and top_ten.category in shares:
@@ -259,7 +258,8 @@ def hosting(ctx: ChartContext) -> Chart:
     note = (f"The IWF publishes the {top_ten.category.lower() if top_ten else 'leading countries'}; "
             f"the {_small(largest)} largest and the UK are shown.")
     sources = [o.source_id for o in countries] + ([total.source_id] if total else [])
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
+           axes_left_in=1.55)
     ranked = sorted(countries, key=lambda o: -o.value)
     alt = (f"Horizontal bar chart of webpages actioned in {year} by hosting country. "
            + "; ".join(f"{o.category}: {fmt_count(o.value)}"
@@ -312,7 +312,6 @@ def source_disagreements(ctx: ChartContext) -> Chart:
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
     ax.set_xlabel("difference from the preferred value (webpages)", fontsize=11)
-    ax._iwf_left_in = 2.75  # type: ignore[attr-defined]
     worst = max(conflicts, key=lambda c: c.spread / c.preferred.value)
     worst_pct = worst.spread / worst.preferred.value * 100
     title = "Where sources disagree, by how much"
@@ -320,7 +319,8 @@ def source_disagreements(ctx: ChartContext) -> Chart:
                 f"{fmt_count(worst.spread)} webpages ({worst.year}, {worst_pct:.3f}% of the value)")
     note = "Blue: the preferred value (the IWF's own report, exact); orange: other published values."
     sources = [e[1].source_id for e in entries]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
+           axes_left_in=2.75)
     alt = ("Dot chart of the years in which sources publish different counts of webpages actioned. "
            + " ".join(f"{c.year}: " + ", ".join(f"{fmt_count(o.value)} ({o.source_id})"
                                                  for o in (c.preferred, *c.others)) + "."
@@ -357,7 +357,6 @@ def year_on_year(ctx: ChartContext) -> Chart:
     ax.set_ylim(min(0, min(pcts)) * 1.3 - 5, max(pcts) * 1.15)
     ax.set_xticks(years[::2] if len(years) > 8 else years)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:+.0f}%" if v else "0%"))
-    ax._iwf_left_in = 0.75  # type: ignore[attr-defined]
     falls = [b.year for _, b, p in changes if p < 0]
     latest = changes[-1]
     title = "Change in webpages actioned on the year before"
@@ -365,7 +364,8 @@ def year_on_year(ctx: ChartContext) -> Chart:
                 + (f"; falls in {_list([str(y) for y in falls])}" if falls else ""))
     note = _wording_note(ctx)
     sources = [s for a, b, _ in changes for s in (a.source_id, b.source_id)]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
+           axes_left_in=0.75)
     alt = ("Bar chart of the year-on-year percentage change in webpages the IWF acted on. "
            + "; ".join(f"{b.year}: {_pct(p, sign=True)}" for _, b, p in changes) + ".")
     rows: list[list[object]] = [
@@ -392,14 +392,14 @@ def actioned_share(ctx: ChartContext) -> Chart:
     ax.set_ylim(0, 100)
     ax.set_xticks(xs[::2] if len(xs) > 8 else xs)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%"))
-    ax._iwf_left_in = 0.75  # type: ignore[attr-defined]
     title = "Webpages actioned per 100 reports assessed"
     subtitle = (f"From {_pct(ys[0], 0)} in {xs[0]} to {_pct(ys[-1], 0)} in {xs[-1]}, in the years "
                 f"with both counts")
     note = ("A rough ratio: one report can lead to several webpages, and the counts' wording varies "
             "by year.")
     sources = [s for a, b, _ in points for s in (a.source_id, b.source_id)]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
+           axes_left_in=0.75)
     alt = ("Line chart of webpages actioned as a percentage of reports assessed, in the years with both "
            "counts: " + "; ".join(f"{a.year}: {_pct(p)}" for a, _, p in points) + ".")
     rows: list[list[object]] = [[a.year, a.value, b.value, f"{p:.2f}", a.source_id, b.source_id]

@@ -49,8 +49,9 @@ def wrap(fig: Figure, text: str, width_px: float, **props: Any) -> list[str]:
 
 
 def finish(fig: Figure, ax: Axes, ds: Dataset, *, title: str, subtitle: str,
-           source_ids: Sequence[str], note: str | None = None) -> None:
-    """Title, subtitle, note and source line, with margins computed from what they need."""
+           source_ids: Sequence[str], note: str | None = None, axes_left_in: float = 0.75) -> None:
+    """Title, subtitle, note and source line, with margins computed from what they need.
+    `axes_left_in` is the room, in inches, the chart's own tick labels need on the left."""
     width_in, height_in = fig.get_size_inches()
     left_in, right_in = 0.18, 0.18
     text_px = (width_in - left_in - right_in) * fig.dpi
@@ -72,6 +73,5 @@ def finish(fig: Figure, ax: Axes, ds: Dataset, *, title: str, subtitle: str,
         bottom += block(note, bottom + 0.04, SOURCE_PT, "bottom", color=PALETTE["grey"],
                         style="italic") + 0.04
     bottom += 0.5  # room for the x tick labels
-    axes_left = getattr(ax, "_iwf_left_in", 0.75)
-    fig.subplots_adjust(left=axes_left / width_in, right=1 - 0.3 / width_in,
+    fig.subplots_adjust(left=axes_left_in / width_in, right=1 - 0.3 / width_in,
                         top=top / height_in, bottom=bottom / height_in)
