@@ -47,14 +47,9 @@ def kernel_name() -> str:
     return "python3"
 
 
-def _lower_priority() -> None:
-    os.nice(10)
-
-
-def execute(path: Path, env: dict[str, str], nice: bool = False) -> Any:
+def execute(path: Path, env: dict[str, str]) -> Any:
     """Run every cell; return the executed notebook. Talks to the kernel over local IPC
-    sockets, not TCP, so a build opens no network port at all. `nice` starts the kernel at a
-    lower CPU priority."""
+    sockets, not TCP, so a build opens no network port at all."""
     import nbformat
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
@@ -68,9 +63,7 @@ def execute(path: Path, env: dict[str, str], nice: bool = False) -> Any:
     client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT_S, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     try:
-        # A build renders its charts while the kernels run: `nice` gives the renderer, the
-        # step the rest waits for, first call on the CPU.
-        client.execute(env=env, **({"preexec_fn": _lower_priority} if nice else {}))
+        client.execute(env=env)
     except (CellExecutionError, CellTimeoutError) as e:
         raise _failure(path.name, nb, original, e) from None
     finally:
