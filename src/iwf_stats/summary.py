@@ -11,6 +11,11 @@ if TYPE_CHECKING:
     from .claims import CheckReport
 
 
+def and_list(items: list[str]) -> str:
+    """["2016", "2018", "2019"] → "2016, 2018 and 2019", as a sentence lists them."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def dataset_summary(ds: Dataset) -> str:
     """One paragraph: what was loaded, and where the sources disagree."""
     preferred = ds.preferred_values()

@@ -22,6 +22,7 @@ from ..claims import CheckReport
 from ..dataset import Dataset
 from ..numbers import ROUNDING_RULES, fmt_count
 from ..records import Observation
+from ..summary import and_list
 from .finish import finish
 from .style import ACCENT, DPI, HEIGHT_PX, MAIN, MUTED, PALETTE, WIDTH_PX
 
@@ -72,10 +73,6 @@ def _small(n: int) -> str:
     """House style: whole numbers up to ten in words."""
     words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
     return words[n] if 0 <= n < len(words) else fmt_count(n)
-
-
-def _list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _wording_note(ctx: ChartContext) -> str:
@@ -200,9 +197,9 @@ def assessed_vs_actioned(ctx: ChartContext) -> Chart:
                 f"{fmt_count(b.value)} webpages")
     note_parts = []
     if gaps:
-        note_parts.append(f"No published count of reports assessed for {_list(gaps)}")
+        note_parts.append(f"No published count of reports assessed for {and_list(gaps)}")
     if missing_actioned:
-        note_parts.append(f"none of webpages actioned for {_list(missing_actioned)}")
+        note_parts.append(f"none of webpages actioned for {and_list(missing_actioned)}")
     note = "; ".join(note_parts) + "." if note_parts else None
     sources = [o.source_id for o in [*assessed.values(), *actioned.values()]]
     finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
@@ -210,7 +207,7 @@ def assessed_vs_actioned(ctx: ChartContext) -> Chart:
     alt = (f"Line chart of reports the IWF assessed and webpages it acted on, {span[0]} to {span[-1]}. "
            f"Both rise; in {last_both} it assessed {fmt_count(a.value)} reports and acted on "
            f"{fmt_count(b.value)} webpages ({_pct(b.value / a.value * 100)} as many)."
-           + (f" Reports assessed are missing for {_list(gaps)}." if gaps else ""))
+           + (f" Reports assessed are missing for {and_list(gaps)}." if gaps else ""))
     rows: list[list[object]] = [
         [y, *(_cells(assessed.get(y))), *(_cells(actioned.get(y)))] for y in span]
     return Chart("assessed_vs_actioned", title, subtitle, fig,
@@ -361,7 +358,7 @@ def year_on_year(ctx: ChartContext) -> Chart:
     latest = changes[-1]
     title = "Change in webpages actioned on the year before"
     subtitle = (f"{latest[1].year}: {_pct(latest[2], sign=True)} on {latest[0].year}"
-                + (f"; falls in {_list([str(y) for y in falls])}" if falls else ""))
+                + (f"; falls in {and_list([str(y) for y in falls])}" if falls else ""))
     note = _wording_note(ctx)
     sources = [s for a, b, _ in changes for s in (a.source_id, b.source_id)]
     finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..claims import CheckReport
 from ..dataset import Dataset
+from ..summary import and_list
 
 SITE_TITLE = "iwf-stats: the IWF's published figures, checked"
 
@@ -89,7 +90,7 @@ def index(ds: Dataset, report: CheckReport, charts_dir: Path, notebooks: Sequenc
     titles = sorted({ds.sources[r.document].title for r in report.results
                      if ds.sources[r.document].kind == "newspaper_article"})
     articles = (("the newspaper article " if len(titles) == 1 else "the newspaper articles ")
-                + _list_html([f"“{escape(t)}”" for t in titles])) if titles else "the documents in the ledger"
+                + and_list([f"“{escape(t)}”" for t in titles])) if titles else "the documents in the ledger"
     nb_links = "\n".join(f'<li><a href="notebooks/{escape(n)}.html">{escape(n)}</a> '
                          f'(<a href="notebooks/{escape(n)}.ipynb">executed notebook</a>)</li>'
                          for n in notebooks)
@@ -116,10 +117,6 @@ differ between sources, all kept.</p>
 and the claims ledger <a href="data/claims.toml">claims.toml</a>.</p>
 <p class="muted">Aggregate statistics only. Built by iwf-stats from the files in data/.</p>"""
     return page(SITE_TITLE, body)
-
-
-def _list_html(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def claims(ds: Dataset, report: CheckReport) -> str:
