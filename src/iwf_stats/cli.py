@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import DataError, shown_path
+from .report.outdir import OutputRefused
 
 if TYPE_CHECKING:
     from .claims import Ledger
@@ -81,18 +82,22 @@ def cmd_datapackage(args: argparse.Namespace) -> int:
 def cmd_charts(args: argparse.Namespace) -> int:
     from .charts import ChartContext, render
     from .claims import check
+    from .report.build import protected_paths
+    from .report.outdir import check_output, write_marker
 
     ds, ledger = _load_with_claims(args.data_dir)
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    out = check_output(args.out, "charts", *protected_paths(ds.root))
+    formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     try:
-        written = render(ChartContext(ds, check(ds, ledger)), args.out, args.only, formats)
+        written = render(ChartContext(ds, check(ds, ledger)), out, args.only, formats)
     except ValueError as e:
         print(f"iwf-stats: {e}", file=sys.stderr)
         return EXIT_INVALID
+    write_marker(out, "charts")
     for w in written:
-        print(f"{w.name}: " + ", ".join(str(args.out / f) for f in w.files))
-    print(f"wrote {sum(len(w.files) for w in written)} files for {len(written)} charts to {args.out}, "
-          f"and {args.out / 'manifest.json'}")
+        print(f"{w.name}: " + ", ".join(str(out / f) for f in w.files))
+    print(f"wrote {sum(len(w.files) for w in written)} files for {len(written)} charts to {out}, "
+          f"and {out / 'manifest.json'}")
     return EXIT_OK
 
 
@@ -114,10 +119,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"iwf-stats: build failed, previous output left in place: {e}", file=sys.stderr)
         return EXIT_CHECK_FAILED
     took = time.perf_counter() - start
+    index = shown_path(result.out / "index.html")
     if result.up_to_date:
-        print(f"{args.out / 'index.html'} is up to date ({took:.1f} s)")
+        print(f"{index} is up to date ({took:.1f} s)")
     else:
-        print(f"built {args.out / 'index.html'} in {took:.1f} s: ran {', '.join(result.ran)}"
+        print(f"built {index} in {took:.1f} s: ran {', '.join(result.ran)}"
               + (f"; reused {', '.join(result.skipped)}" if result.skipped else ""))
     return EXIT_OK
 
@@ -140,13 +146,15 @@ def build_parser() -> argparse.ArgumentParser:
     _data_arg(p)
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("charts", help="render the charts with their data, alt text and sources")
-    p.add_argument("--out", type=Path, default=Path("output/charts"), help="folder (default: output/charts)")
+    p.add_argument("--out", default="output/charts",
+                   help="folder: new, empty, or one iwf-stats wrote (default: output/charts)")
     p.add_argument("--only", nargs="+", metavar="NAME", help="render only these charts")
     p.add_argument("--format", default="png,svg,pdf", help="image formats, comma-separated (default: png,svg,pdf)")
     _data_arg(p)
     p.set_defaults(func=cmd_charts)
     p = sub.add_parser("build", help="validate, check, chart, run the notebooks and write the site")
-    p.add_argument("--out", type=Path, default=Path("output/site"), help="folder (default: output/site)")
+    p.add_argument("--out", default="output/site",
+                   help="folder: new, empty, or a site iwf-stats wrote (default: output/site)")
     p.add_argument("--force", action="store_true", help="rebuild every step, changed or not")
     p.add_argument("--jobs", type=int, default=3, help="notebooks run at once (default: 3)")
     _data_arg(p)
@@ -164,7 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except DataError as e:
         print(e.report(), file=sys.stderr)
-        print(f"iwf-stats: {e}", file=sys.stderr)
+        print(f"iwf-stats: {e.summary}", file=sys.stderr)
+        return EXIT_INVALID
+    except OutputRefused as e:
+        print(f"iwf-stats: refused: {e}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("iwf-stats: interrupted", file=sys.stderr)

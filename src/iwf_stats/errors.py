@@ -35,7 +35,9 @@ class DataError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(set(problems), key=_problem_order)
         count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data")
+        #: "3 problems in the data", for the last line of a report.
+        self.summary = f"{count} problem{'s' if count != 1 else ''} in the data"
+        super().__init__(f"{self.summary}:\n{self.report()}")
 
     def report(self) -> str:
         return "\n".join(str(p) for p in self.problems)

@@ -128,9 +128,13 @@ def _json(chart: Chart, ctx: ChartContext, csv_bytes: bytes, formats: Sequence[s
 
 
 def write_manifest(out_dir: Path) -> None:
-    """SHA-256 of every file in the folder, so a changed chart is a visible, checkable change."""
+    """SHA-256 of every chart file in the folder, so a changed chart is a visible, checkable
+    change. Only the charts' own files are read and listed: whatever else sits in the folder
+    is not the tool's business, and is never opened (links are not followed)."""
+    ours = {f for name in CHARTS for f in chart_files(name, FORMATS)}
     files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted(out_dir.iterdir()) if p.is_file() and p.name != MANIFEST}
+             for p in sorted(out_dir.iterdir())
+             if p.name in ours and p.is_file() and not p.is_symlink()}
     tmp = out_dir / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps({"files": files}, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, out_dir / MANIFEST)

@@ -7,7 +7,9 @@ key matches, nothing is touched at all.
 
 The site is built in a staging folder beside the output and swapped in only when every step
 has succeeded, so a failing notebook, an exception or a killed build leaves the previous
-site exactly as it was. Stale staging folders from a killed build are removed by the next.
+site exactly as it was. The output folder must be new, empty or a site this tool wrote
+(`outdir`): a build never deletes what it did not write. The state file records the hash of
+every file of the site, so a deleted or edited output reruns the step that made it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import json
 import os
 import platform
 import shutil
-import tempfile
+import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,12 +28,24 @@ from typing import Any
 
 from ..claims import CheckReport, Ledger, check, load_ledger
 from ..dataset import Dataset
-from ..loading import load
+from ..loading import dataset_files, load
 from . import site
+from .outdir import (
+    MARKER,
+    OutputRefused,
+    check_output,
+    make_staging,
+    publishable,
+    read_small,
+    remove_dead_staging,
+    swap_in,
+    unknown_entries,
+    write_marker,
+)
 
 PACKAGE = Path(__file__).resolve().parents[1]
 STATE_FILE = ".build-state.json"
-STAGING_PREFIX = ".build-"
+SITE_KIND = "site"
 Progress = Callable[[str], None]
 
 
@@ -63,8 +77,8 @@ def _files(folder: Path, pattern: str = "*.py") -> list[Path]:
     return sorted(folder.glob(pattern))
 
 
-def _digest(step: str, paths: Iterable[Path], root: Path) -> str:
-    h = hashlib.sha256(f"{step}\0{platform.python_version()}\0".encode())
+def _digest(step: str, paths: Iterable[Path], root: Path, extra: str = "") -> str:
+    h = hashlib.sha256(f"{step}\0{platform.python_version()}\0{extra}\0".encode())
     for p in sorted(set(paths)):
         try:
             name = str(p.relative_to(root))
@@ -102,44 +116,121 @@ def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None) -> list[Step]:
     steps.append(Step("site", data + claims + core + report_code + charts_code + pins,
                       ["index.html", "claims.html", "sources.html", "style.css", "data"]))
     root = PACKAGE.parents[1]
+    # The index lists the notebooks: adding or removing one changes the site.
+    names = "\0".join(nb.stem for nb in notebook_paths(notebooks_dir))
     for s in steps:
-        s.key = _digest(s.name, s.inputs, root)
+        s.key = _digest(s.name, s.inputs, root, names if s.name == "site" else "")
     return steps
 
 
-def build(out: Path, data_dir: Path | None = None, notebooks_dir: Path | None = None,
+def checkout_root() -> Path | None:
+    """The repository this package runs from, or None when it is installed elsewhere."""
+    root = PACKAGE.parents[1]
+    return root if PACKAGE.parent.name == "src" and (root / "pyproject.toml").is_file() else None
+
+
+def protected_paths(*read: Path) -> tuple[list[Path], list[Path]]:
+    """(folders an output may be neither in nor around, folders it may be in but not around):
+    what the tool reads, the package, and every top-level entry of the checkout except the
+    output folders; the checkout itself may hold a new output folder."""
+    protected = [*read, PACKAGE]
+    roots = []
+    root = checkout_root()
+    if root is not None:
+        roots.append(root)
+        protected += [p for p in root.iterdir() if p.name not in ("output", "build", "dist")]
+    return protected, roots
+
+
+def _hash_file(path: Path) -> str | None:
+    """SHA-256 of a regular file, or None when it is missing, a link or anything else."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _tree_hashes(folder: Path) -> dict[str, str]:
+    out = {}
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            full = Path(dirpath) / name
+            rel = full.relative_to(folder).as_posix()
+            if rel in (STATE_FILE, MARKER):
+                continue
+            digest = _hash_file(full)
+            if digest is not None:
+                out[rel] = digest
+    return out
+
+
+def _outputs_intact(out: Path, outputs: list[str], files: dict[str, str]) -> bool:
+    """Every file the previous build recorded under these outputs is still there, unchanged."""
+    mine = {rel: h for rel, h in files.items() if any(rel == o or rel.startswith(o + "/") for o in outputs)}
+    return bool(mine) and all(_hash_file(out / rel) == h for rel, h in mine.items())
+
+
+def build(out: Path | str, data_dir: Path | None = None, notebooks_dir: Path | None = None,
           lock: Path | None = None, force: bool = False, progress: Progress = lambda _m: None,
           jobs: int = 3) -> BuildResult:
-    """Build the site into `out`. Raises `DataError` on invalid data, `BuildError` when a
-    claim no longer reproduces or a notebook fails; `out` is untouched in both cases."""
+    """Build the site into `out`. Raises `DataError` on invalid data, `OutputRefused` when
+    `out` is not a folder the tool may write, `BuildError` when a claim no longer reproduces
+    or a notebook fails; `out` is untouched in every case."""
     root = PACKAGE.parents[1]
-    notebooks_dir = notebooks_dir or root / "notebooks"
+    notebooks_dir = (notebooks_dir or root / "notebooks").absolute()
     lock = lock or root / "requirements.lock"
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(out)
 
     progress("validating the data and the claims ledger")
     ds = load(data_dir)
     ledger = load_ledger(ds)
-    steps = plan(ds.root, notebooks_dir, lock)
+    out = check_output(out, SITE_KIND, *protected_paths(ds.root, notebooks_dir))
     previous = _read_state(out)
-    if not force and all(previous.get(s.name) == s.key for s in steps) and out.exists():
-        progress("up to date: every step's inputs are unchanged")
+    if out.exists():
+        strangers = unknown_entries(out, {STATE_FILE, MARKER, *previous.get("files", {})})
+        if strangers:
+            raise OutputRefused(f"{out} holds files iwf-stats did not write: {', '.join(strangers[:5])}"
+                                f"{' …' if len(strangers) > 5 else ''}; move them away or name another folder")
+    _check_writable(out.parent)
+    remove_dead_staging(out)
+    steps = plan(ds.root, notebooks_dir, lock)
+    keys = previous.get("steps", {})
+    files = previous.get("files", {})
+    if not force and out.exists() and all(keys.get(s.name) == s.key for s in steps) \
+            and _tree_hashes(out) == files:
+        progress("up to date: every step's inputs and outputs are unchanged")
         return BuildResult(out, skipped=[s.name for s in steps])
 
-    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + out.name + "-", dir=out.parent))
+    staging = make_staging(out)
     try:
         result = _run_steps(steps, previous, out, staging, ds, ledger, notebooks_dir, force, progress, jobs)
-        (staging / STATE_FILE).write_text(json.dumps({s.name: s.key for s in steps}, indent=2) + "\n")
-        _swap(staging, out)
+        write_marker(staging, SITE_KIND)
+        state = {"steps": {s.name: s.key for s in steps}, "files": _tree_hashes(staging)}
+        (staging / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
+        publishable(staging)
+        swap_in(staging, out)
         return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def _run_steps(steps: list[Step], previous: dict[str, str], out: Path, staging: Path, ds: Dataset,
+def _check_writable(folder: Path) -> None:
+    """Fail now, not after the whole build, when the output cannot be created."""
+    probe = folder
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputRefused(f"cannot write into {probe}: permission denied")
+
+
+def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: Path, ds: Dataset,
                ledger: Ledger, notebooks_dir: Path, force: bool, progress: Progress,
                jobs: int) -> BuildResult:
     result = BuildResult(out)
@@ -152,12 +243,13 @@ def _run_steps(steps: list[Step], previous: dict[str, str], out: Path, staging: 
     def announce(i: int, step: Step, what: str) -> None:
         progress(f"[{i}/{total}] {step.name}: {what}")
 
+    keys: dict[str, str] = previous.get("steps", {})
+    files: dict[str, str] = previous.get("files", {})
+
     def reuse(step: Step) -> bool:
-        """Link the step's outputs from the previous site if its inputs are unchanged, and
-        record it as skipped; False when the step must run."""
-        if force or previous.get(step.name) != step.key:
-            return False
-        if not all((out / o).exists() for o in step.outputs):
+        """Link the step's outputs from the previous site if its inputs are unchanged and its
+        outputs are as that build wrote them, and record it as skipped; False when it must run."""
+        if force or keys.get(step.name) != step.key or not _outputs_intact(out, step.outputs, files):
             return False
         for o in step.outputs:
             _link_tree(out / o, staging / o)
@@ -248,6 +340,19 @@ def _render_charts(ds: Dataset, report: CheckReport, folder: Path, only: list[st
     render(ChartContext(ds, report), folder, only=only, manifest=False)
 
 
+def _render_charts_child(ds: Dataset, report: CheckReport, folder: Path, only: list[str], index: int) -> None:
+    """A chart process: on failure it writes the reason where the build reads it and exits
+    with status 1, so the user sees one clean line, not a child's traceback; on Ctrl-C it
+    exits quietly (the build reports the interruption)."""
+    try:
+        _render_charts(ds, report, folder, only)
+    except KeyboardInterrupt:
+        os._exit(130)
+    except BaseException as e:  # reported by the parent as a build failure
+        (folder.parent / f".chart-error-{index}").write_text(f"{type(e).__name__}: {e}", encoding="utf-8")
+        os._exit(1)
+
+
 def _start_chart_renderer(ds: Dataset, report: CheckReport, folder: Path) -> list[Any]:
     """Two child processes, each rendering every other chart: once the notebooks are done,
     both cores draw. Forked before any thread exists, so no child inherits a held lock."""
@@ -259,7 +364,7 @@ def _start_chart_renderer(ds: Dataset, report: CheckReport, folder: Path) -> lis
         return []  # rendered in this process by _finish_chart_renderer
     names = list(CHARTS)
     fork = multiprocessing.get_context("fork")
-    procs = [fork.Process(target=_render_charts, args=(ds, report, folder, names[i::2]),
+    procs = [fork.Process(target=_render_charts_child, args=(ds, report, folder, names[i::2], i),
                           name=f"iwf-stats-charts-{i}") for i in range(2)]
     for p in procs:
         p.start()
@@ -277,9 +382,11 @@ def _finish_chart_renderer(procs: list[Any], ds: Dataset, report: CheckReport, f
             return f"{type(e).__name__}: {e}"
     for p in procs:
         p.join()
-    bad = [p.exitcode for p in procs if p.exitcode != 0]
-    if bad:
-        return f"a chart renderer exited with status {bad[0]}"
+    for i, p in enumerate(procs):
+        if p.exitcode != 0:
+            reason = folder.parent / f".chart-error-{i}"
+            return reason.read_text(encoding="utf-8") if reason.exists() else \
+                f"a chart renderer exited with status {p.exitcode}"
     write_manifest(folder)
     return None
 
@@ -293,11 +400,13 @@ def _write_site(staging: Path, ds: Dataset, report: CheckReport, notebooks: list
     (staging / "index.html").write_text(site.index(ds, report, staging / "charts", notebooks), encoding="utf-8")
     (staging / "claims.html").write_text(site.claims(ds, report), encoding="utf-8")
     (staging / "sources.html").write_text(site.sources(ds), encoding="utf-8")
+    # Exactly the dataset's own files, read without following links: nothing else that
+    # happens to sit in the data folder is ever published.
     data = staging / "data"
-    data.mkdir(exist_ok=True)
-    for p in sorted(ds.root.iterdir()):
-        if p.is_file():
-            shutil.copyfile(p, data / p.name)
+    for rel in dataset_files(ds.root):
+        dest = data / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(read_small(ds.root / rel, limit=1 << 31))
 
 
 def _link_tree(src: Path, dst: Path) -> None:
@@ -315,29 +424,12 @@ def _link_tree(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-def _read_state(out: Path) -> dict[str, str]:
+def _read_state(out: Path) -> dict[str, Any]:
     try:
-        state = json.loads((out / STATE_FILE).read_text())
+        state = json.loads(read_small(out / STATE_FILE))
     except (OSError, ValueError):
         return {}
-    return state if isinstance(state, dict) else {}
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Put the new site in place: two renames, the old site kept until the new one is in."""
-    old = out.with_name(f"{STAGING_PREFIX}{out.name}-old")
-    if old.exists():
-        shutil.rmtree(old)
-    if out.exists():
-        os.replace(out, old)
-    os.replace(staging, out)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _remove_stale_staging(out: Path) -> None:
-    """Clear what a killed build left behind, restoring the previous site if a swap was cut short."""
-    old = out.with_name(f"{STAGING_PREFIX}{out.name}-old")
-    if old.exists() and not out.exists():
-        os.replace(old, out)
-    for p in out.parent.glob(f"{STAGING_PREFIX}{out.name}-*"):
-        shutil.rmtree(p, ignore_errors=True)
+    if not isinstance(state, dict) or not isinstance(state.get("steps"), dict) \
+            or not isinstance(state.get("files"), dict):
+        return {}
+    return state
