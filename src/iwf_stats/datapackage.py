@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
+from .limits import MAX_NESTING
 from .records import TABLES, Record
 
 if TYPE_CHECKING:
@@ -123,16 +124,22 @@ def render(desc: dict[str, Any]) -> str:
 def check_descriptor(root: Path, shown: str) -> list[Problem]:
     """Problems with the committed descriptor: unreadable, or out of step with the models."""
     path = root / "datapackage.json"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    from .tables import read_text
+
+    if not path.exists() and not path.is_symlink():
         return [Problem(shown, 0, "(file)", "file not found; run `iwf-stats datapackage`")]
-    except (OSError, UnicodeDecodeError) as e:
-        return [Problem(shown, 0, "(file)", f"cannot be read: {e}")]
+    problems: list[Problem] = []
+    text = read_text(path, shown, problems)
+    if text is None:
+        return problems
     try:
         desc = json.loads(text)
     except json.JSONDecodeError as e:
         return [Problem(shown, e.lineno, "(json)", f"not valid JSON: {e.msg} (column {e.colno})")]
+    except RecursionError:
+        return [Problem(shown, 1, "(json)", "nested too deeply")]
+    if _depth(desc) > MAX_NESTING:
+        return [Problem(shown, 1, "(json)", f"nested more than {MAX_NESTING} levels deep")]
     if not isinstance(desc, dict) or not isinstance(desc.get("resources"), list):
         return [Problem(shown, 1, "resources", "must be an object with a list of resources")]
     expected = descriptor()["resources"]
@@ -149,6 +156,16 @@ def check_descriptor(root: Path, shown: str) -> list[Problem]:
     return problems
 
 
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_NESTING:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
+
+
 def _line_of(text: str, needle: str) -> int:
     at = text.find(needle)
     return text.count("\n", 0, at) + 1 if at >= 0 else 1
@@ -163,9 +180,25 @@ def sources_entries(ds: Dataset) -> list[dict[str, str]]:
 
 
 def write(root: Path, sources: list[dict[str, str]]) -> Path:
-    """Write the descriptor atomically (temporary file, then rename)."""
-    path = root / "datapackage.json"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(render(descriptor(sources)), encoding="utf-8")
-    tmp.replace(path)
+    """Write the descriptor atomically: a new temporary file of a unique name (created, never
+    opened through an existing link), then a rename over the old descriptor."""
+    return write_atomic(root / "datapackage.json", render(descriptor(sources)).encode("utf-8"))
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Replace `path` with `data` in one rename. The temporary file is created exclusively
+    (mkstemp), so a link planted at any name is never followed; a link at `path` itself is
+    replaced, not written through."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return path

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -22,13 +23,16 @@ from .dataset import Dataset
 from .errors import DataError, Problem, shown_path
 from .numbers import ROUNDING_RULES, apply_rounding
 from .records import TABLES, Fact, Observation, Publisher, Record, Series, Source
-from .tables import Row, Table, read_csv
+from .tables import Row, Table, not_a_plain_file, read_csv
 
 #: The facts' topic that dates the IWF's founding: no figure can describe an earlier year.
 FOUNDING_TOPIC = "iwf_founded"
 
 #: Environment variable that points the library at another data folder.
 DATA_ENV = "IWF_STATS_DATA"
+
+#: Tables that must hold at least one row for the dataset to mean anything.
+REQUIRED_ROWS = ("publishers", "sources", "series", "observations")
 
 
 def default_data_dir() -> Path:
@@ -37,6 +41,64 @@ def default_data_dir() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[2] / "data"
+
+
+#: The files of a dataset besides its tables, and the folder of saved source texts.
+OTHER_FILES = ("claims.toml", "datapackage.json")
+TEXTS_FOLDER = "sources"
+
+
+def is_ignored(name: str) -> bool:
+    """Names the data folder may hold that are not part of the dataset and are never read or
+    published: hidden files and folders (.git, .ipynb_checkpoints, .DS_Store, .env) and
+    editor backups (name~, .name.swp, #name#)."""
+    return name.startswith(".") or name.endswith(("~", ".swp", ".swo", ".bak")) or \
+        (name.startswith("#") and name.endswith("#"))
+
+
+def dataset_files(root: Path) -> list[str]:
+    """The dataset's own files, relative to `root`, that exist: the tables, the ledger, the
+    descriptor and the saved source texts. Only these are read and published."""
+    names = [f"{name}.csv" for name in TABLES] + list(OTHER_FILES)
+    texts = root / TEXTS_FOLDER
+    if texts.is_dir() and not texts.is_symlink():
+        names += [f"{TEXTS_FOLDER}/{p.name}" for p in sorted(texts.iterdir())
+                  if p.suffix == ".txt" and not is_ignored(p.name)]
+    return [n for n in names if (root / n).is_file() and not (root / n).is_symlink()]
+
+
+def check_data_folder(root: Path, problems: list[Problem]) -> None:
+    """Everything in the data folder is either part of the dataset, ignored by `is_ignored`,
+    or refused here with its name and the reason: a link, a special file, a subfolder or an
+    unknown file could otherwise be published with the site, or hang the build."""
+    known = {f"{name}.csv" for name in TABLES} | set(OTHER_FILES)
+
+    def refuse(path: Path, message: str) -> None:
+        problems.append(Problem(shown_path(path), 0, "(file)", message))
+
+    for entry in sorted(os.scandir(root), key=lambda e: e.name):
+        if is_ignored(entry.name):
+            continue
+        path = root / entry.name
+        mode = entry.stat(follow_symlinks=False).st_mode
+        if entry.name == TEXTS_FOLDER and entry.is_dir(follow_symlinks=False):
+            for sub in sorted(os.scandir(path), key=lambda e: e.name):
+                if is_ignored(sub.name):
+                    continue
+                why = not_a_plain_file(sub.stat(follow_symlinks=False).st_mode)
+                if why:
+                    refuse(path / sub.name, why)
+                elif not sub.name.endswith(".txt"):
+                    refuse(path / sub.name, "unknown file: the sources folder holds only <source_id>.txt files")
+            continue
+        why = not_a_plain_file(mode)
+        if why:
+            refuse(path, "is a subfolder: the data folder holds only the dataset's files and sources/"
+                   if stat.S_ISDIR(mode) else why)
+        elif entry.name not in known:
+            refuse(path, "unknown file: the data folder holds only "
+                   + ", ".join(sorted(known)) + f" and {TEXTS_FOLDER}/; move it elsewhere (files whose "
+                   "names start with a dot or end in ~ are ignored)")
 
 
 def columns_of(model: type[Record]) -> list[str]:
@@ -68,15 +130,24 @@ def load(data_dir: str | Path | None = None, *, today: date | None = None,
 
 
 def _load(data_dir: str | Path | None, today: date | None, check_descriptor: bool) -> Dataset:
-    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    # Resolved once, here: the site, the notebooks and the claims all see the same folder,
+    # whatever the working folder of the process that reads it.
+    root = (Path(data_dir) if data_dir is not None else default_data_dir()).absolute()
     problems: list[Problem] = []
-    if not root.is_dir():
-        raise DataError([Problem(str(root), 0, "(folder)", "data folder not found")])
+    if root.is_symlink() or not root.is_dir():
+        raise DataError([Problem(str(root), 0, "(folder)", "data folder not found"
+                                 if not root.exists() else "is not a folder (links are not followed)")])
+    check_data_folder(root, problems)
     shown = {name: shown_path(root / f"{name}.csv") for name in TABLES}
     records: dict[str, list[tuple[int, Any]]] = {}
     invalid_ids: set[str] = set()  # ids of rows that failed: references to them are not news
+    broken: set[str] = set()  # tables that could not be read: references into them are not news
     for name, model in TABLES.items():
         table = read_csv(root / f"{name}.csv", shown[name], columns_of(model), required_columns(model), problems)
+        if table is None:
+            broken.add(name)
+        elif not table.rows and name in REQUIRED_ROWS:
+            problems.append(Problem(shown[name], 1, "(rows)", "has a header but no rows"))
         records[name] = _validate_rows(table, model, problems, invalid_ids) if table else []
     if check_descriptor:
         from .datapackage import check_descriptor as check
@@ -87,7 +158,7 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
     series = _unique(records["series"], "series_id", shown["series"], problems)
     facts = _unique(records["facts"], "fact_id", shown["facts"], problems)
     observations = records["observations"]
-    refs = _References(publishers, sources, series, invalid_ids)
+    refs = _References(publishers, sources, series, invalid_ids, frozenset(broken))
     _check_sources(sources, refs, shown["sources"], problems)
     _check_facts(facts, refs, shown["facts"], problems)
     founded = min((int(f.value[:4]) for _, f in facts.values() if f.topic == FOUNDING_TOPIC), default=None)
@@ -178,8 +249,11 @@ class _References:
     sources: dict[str, tuple[int, Source]]
     series: dict[str, tuple[int, Series]]
     invalid: set[str]
+    broken: frozenset[str] = frozenset()
 
     def unknown(self, table: dict[str, Any], key: str) -> bool:
+        if any(table is getattr(self, name) for name in self.broken if hasattr(self, name)):
+            return False  # the table itself could not be read: its own problem says why
         return key not in table and key not in self.invalid
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from .errors import Problem
+from .limits import MAX_FIELD_CHARS, MAX_FILE_BYTES
 
 
 class Row(NamedTuple):
@@ -29,18 +32,56 @@ class Table:
     rows: list[Row]
 
 
-def read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
-    """The file's text, or None (with a problem recorded) if it is missing or not UTF-8."""
+def not_a_plain_file(mode: int) -> str | None:
+    """Why a file of this mode is refused, or None for a regular file."""
+    if stat.S_ISLNK(mode):
+        return "is a symbolic link: the data folder holds only real files, never links"
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return "is a special file (a FIFO, device or socket), not a data file"
+    return None
+
+
+def read_bytes(path: Path, shown: str, problems: list[Problem], limit: int = MAX_FILE_BYTES) -> bytes | None:
+    """The file's bytes, never following a link, never blocking on a FIFO and never reading
+    past `limit`; None (with a problem recorded) otherwise."""
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except FileNotFoundError:
         problems.append(Problem(shown, 0, "(file)", "file not found"))
         return None
     except OSError as e:
-        problems.append(Problem(shown, 0, "(file)", f"cannot be read: {e.strerror}"))
+        try:
+            why = not_a_plain_file(os.lstat(path).st_mode)
+        except OSError:
+            why = None
+        problems.append(Problem(shown, 0, "(file)", why or f"cannot be read: {e.strerror}"))
         return None
     try:
-        return raw.decode("utf-8-sig")
+        st = os.fstat(fd)
+        why = not_a_plain_file(st.st_mode)
+        if why:
+            problems.append(Problem(shown, 0, "(file)", why))
+            return None
+        if st.st_size > limit:
+            problems.append(Problem(shown, 0, "(file)", f"is {st.st_size / (1 << 20):,.1f} MiB, over the "
+                                    f"limit of {limit / (1 << 20):,.0f} MiB for one data file"))
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(limit + 1)[:limit]
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
+    """The file's text, or None (with a problem recorded) if it is missing, not a plain
+    file, too large, not UTF-8 or holds control characters."""
+    raw = read_bytes(path, shown, problems)
+    if raw is None:
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw.count(b"\n", 0, e.start) + 1
         problems.append(
@@ -49,6 +90,28 @@ def read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
                     "save the file as UTF-8")
         )
         return None
+    bad = control_character(text)
+    if bad is not None:
+        at, ch = bad
+        problems.append(Problem(shown, text.count("\n", 0, at) + 1, "(text)",
+                                f"holds the control character U+{ord(ch):04X}; remove it"))
+        return None
+    return text
+
+
+#: Characters no published text contains: C0 and C1 controls other than tab, line feed and
+#: carriage return (NUL, terminal escapes), and the Unicode line and paragraph separators,
+#: which editors, terminals and parsers disagree on.
+_CONTROL = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | set(range(0x7F, 0xA0)) | {0x2028, 0x2029}
+_CONTROL_TABLE = dict.fromkeys(_CONTROL, None)
+
+
+def control_character(text: str) -> tuple[int, str] | None:
+    """(offset, character) of the first control character in `text`, or None."""
+    if len(text.translate(_CONTROL_TABLE)) == len(text):
+        return None
+    at = next(i for i, ch in enumerate(text) if ord(ch) in _CONTROL)
+    return at, text[at]
 
 
 def read_csv(path: Path, shown: str, columns: list[str], required: set[str],
@@ -66,6 +129,7 @@ def read_csv(path: Path, shown: str, columns: list[str], required: set[str],
         return None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[Row] = []
+    previous_limit = csv.field_size_limit(MAX_FIELD_CHARS)
     try:
         header = next(reader)
         if not _check_header(header, shown, columns, required, problems):
@@ -81,8 +145,12 @@ def read_csv(path: Path, shown: str, columns: list[str], required: set[str],
             elif fields and fields != [""]:
                 problems.append(Problem(shown, line, "(row)", f"has {len(fields)} fields, the header has {width}"))
     except csv.Error as e:
-        problems.append(Problem(shown, reader.line_num or 1, "(csv)", f"malformed CSV: {e}"))
+        message = (f"a field is longer than {MAX_FIELD_CHARS:,} characters, the limit" if "field limit" in str(e)
+                   else f"malformed CSV: {e}")
+        problems.append(Problem(shown, reader.line_num or 1, "(csv)", message))
         return None
+    finally:
+        csv.field_size_limit(previous_limit)
     return Table(shown, header, rows)
 
 

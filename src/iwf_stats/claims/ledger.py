@@ -17,6 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..dataset import Dataset
 from ..errors import DataError, Problem, shown_path
+from ..limits import MAX_CLAIMS, MAX_NESTING
 from ..numbers import NumberFormatError, parse_number
 from ..tables import read_text
 from .models import CLAIM_KINDS, Claim, Endpoint
@@ -43,12 +44,17 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
     text = read_text(path, shown, problems)
     if text is None:
         raise DataError(problems)
+    deep = _too_deep(text)
+    if deep:
+        raise DataError([Problem(shown, deep, "(toml)", f"nested more than {MAX_NESTING} levels deep")])
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
         line = int(m.group(1)) if m else 1
         raise DataError([Problem(shown, line, "(toml)", f"not valid TOML: {e}")]) from None
+    except RecursionError:
+        raise DataError([Problem(shown, 1, "(toml)", "nested too deeply")]) from None
     raw = doc.get("claim")
     extra = sorted(set(doc) - {"claim"})
     if extra:
@@ -56,6 +62,8 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
     if not isinstance(raw, list) or not raw:
         problems.append(Problem(shown, 1, "claim", "no [[claim]] tables found"))
         raise DataError(problems)
+    if len(raw) > MAX_CLAIMS:
+        raise DataError([Problem(shown, 1, "claim", f"{len(raw):,} claims; the limit is {MAX_CLAIMS:,}")])
     lines = _LineIndex(text)
     claims: list[Claim] = []
     seen: dict[str, int] = {}
@@ -81,11 +89,37 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
 
 
 
+def _too_deep(text: str) -> int:
+    """The line where brackets or braces (outside strings) first nest past the limit, else 0.
+    Checked before parsing, because a deeply nested document makes the parser recurse."""
+    depth, line, quote, escaped = 0, 1, "", False
+    for ch in text:
+        if ch == "\n":
+            line += 1
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\" and quote == '"':
+                escaped = True
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                return line
+        elif ch in "]}":
+            depth -= 1
+    return 0
+
+
 class _LineIndex:
     """Where each `[[claim]]` starts and where each of its keys is written."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
+        # TOML ends lines only at "\n" (str.splitlines would also split at U+2028 and others).
+        self.lines = text.split("\n")
         self.starts = [n for n, x in enumerate(self.lines, 1) if re.match(r"\s*\[\[\s*claim\s*\]\]", x)]
 
     def claim_start(self, i: int) -> int:
