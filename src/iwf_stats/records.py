@@ -74,7 +74,8 @@ class Publisher(Record):
             "must be on one of them (or a subdomain). Empty when the publisher is unknown."
         )
     )
-    attribution: NonEmpty = Field(description="Short credit used in chart source lines.")
+    attribution: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="Short credit used in chart source lines (at most 60 characters).")
 
     @field_validator("domains", mode="before")
     @classmethod
@@ -109,15 +110,53 @@ class Source(Record):
     @field_validator("url")
     @classmethod
     def _https_only(cls, v: str | None) -> str | None:
-        if v is not None and not re.fullmatch(r"https://[^\s/?#]+(?:[/?#]\S*)?", v):
-            raise ValueError(f"must be an https:// address, got {v!r}")
+        if v is not None:
+            url_host(v)  # raises ValueError saying what is wrong
         return v
 
     @property
     def host(self) -> str | None:
-        if self.url is None:
-            return None
-        return self.url.split("/", 3)[2].lower()
+        return None if self.url is None else url_host(self.url)
+
+
+#: Host labels and path segments that mark a pre-publication copy: drafts are not sources.
+DRAFT_HOST_LABELS = frozenset({"staging", "staging-next", "uat", "preview", "dev", "test", "draft", "beta"})
+DRAFT_PATH = re.compile(r"(?:^|/)(?:test|tests|draft|drafts|staging|preview)(?:/|$)|-draft(?:/|$)", re.IGNORECASE)
+
+
+def url_host(url: str) -> str:
+    """The lower-cased host of a published https address, parsed by the standard library.
+
+    Refused: any scheme but https, user-info (`user:pw@`), backslashes, whitespace or control
+    characters, a port, an empty host, and pre-publication copies (a staging, UAT, preview or
+    test host, or a /test/ or -draft path): drafts are not sources.
+
+    >>> url_host("https://www.iwf.org.uk/news/")
+    'www.iwf.org.uk'
+    >>> url_host("https://evil.com?.iwf.org.uk")
+    'evil.com'
+    """
+    from urllib.parse import urlsplit
+
+    if any(c.isspace() or ord(c) < 0x20 or c == "\\" for c in url):
+        raise ValueError(f"must be an https:// address without spaces or backslashes, got {url!r}")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as e:
+        raise ValueError(f"is not a valid address ({e}): {url!r}") from None
+    if parts.scheme != "https":
+        raise ValueError(f"must be an https:// address, got {url!r}")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise ValueError(f"must not carry a user name or password, got {url!r}")
+    if port is not None:
+        raise ValueError(f"must not name a port, got {url!r}")
+    host = (parts.hostname or "").lower()
+    if not re.fullmatch(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", host):
+        raise ValueError(f"has no valid host name, got {url!r}")
+    if any(label in DRAFT_HOST_LABELS for label in host.split(".")[:-2]) or DRAFT_PATH.search(parts.path):
+        raise ValueError(f"is a pre-publication (staging, test or draft) copy, not a published page: {url!r}")
+    return host
 
 
 class Series(Record):
@@ -135,10 +174,13 @@ class Observation(Record):
     series_id: Slug = Field(description="The series (series.csv).")
     year: int = Field(ge=EARLIEST_YEAR, le=LATEST_YEAR, description="Calendar year the figure describes.")
     category: str = Field(
-        default="", description="Breakdown within the series (e.g. a country); empty for totals."
+        default="", max_length=120,
+        description="Breakdown within the series (e.g. a country); empty for totals. No leading, "
+                    "trailing or doubled spaces, so one category is never two.",
     )
     value: int = Field(ge=0, description="The figure as a whole number in the series' unit.")
-    as_written: NonEmpty = Field(description="The figure exactly as printed in the quote.")
+    as_written: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        description="The figure exactly as printed in the quote.")
     rounding: Rounding = Field(
         description="How the source rounded it: " + "; ".join(
             f"{k} = {v}" for k, v in ROUNDING_RULES.items()
@@ -148,6 +190,13 @@ class Observation(Record):
     wording: NonEmpty = Field(description="What the source called the thing counted.")
     quote: NonEmpty = Field(description="The exact words the figure was published in.")
     note: str = Field(default="", description="Caveats about this figure.")
+
+    @field_validator("category")
+    @classmethod
+    def _tidy_category(cls, v: str) -> str:
+        if v != " ".join(v.split()):
+            raise ValueError(f"has leading, trailing or doubled spaces: {v!r}; write it as {' '.join(v.split())!r}")
+        return v
 
     @model_validator(mode="after")
     def _as_written_matches(self) -> Observation:
