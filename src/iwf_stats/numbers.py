@@ -24,15 +24,21 @@ ROUNDING_RULES: dict[str, str] = {
     "down_10": "rounded down to tens (the last digit dropped)",
 }
 
-_COUNT = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|per\s?cent|percent)")
-_MONEY = re.compile(r"£(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(million|billion|m|bn))?")
-_SCALE = {"million": 10**6, "m": 10**6, "billion": 10**9, "bn": 10**9, None: 1}
-_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "decade": 10,
+_COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
+_DECIMAL = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
+_NUMBER = re.compile(rf"(?P<digits>{_DECIMAL})(?:\s+(?P<scale>thousand|million|billion))?"
+                     r"|(?P<words>[a-z]+(?:[\s-]+[a-z]+)*?)", re.IGNORECASE | re.ASCII)
+_PERCENT = re.compile(r"(?P<n>.+?)\s*(?:%|per\s?cent|percent)")
+_MONEY = re.compile(r"£(?P<n>[0-9][0-9,.]*(?:\s+(?:thousand|million|billion))?)(?P<short>m|bn)?")
+_UNITS = ("years", "year", "days", "day", "victims", "weeks", "week", "months", "month")
+_ONES = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90,
 }
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -47,43 +53,94 @@ class NumberFormatError(ValueError):
     """A figure is not written in a form this project knows how to read."""
 
 
+def _words(text: str) -> int:
+    """A number written in words, whole: "seven", "twenty-nine", "seven hundred",
+    "three thousand and twelve". Anything else is refused."""
+    tokens = [t for t in re.split(r"[\s-]+", text.strip().lower()) if t]
+    if not tokens or tokens[0] == "and" or tokens[-1] == "and":
+        raise NumberFormatError(f"{text!r} is not a number")
+    total = current = 0
+    seen_any = False
+    for t in tokens:
+        if t == "and":
+            continue
+        if t in _ONES:
+            current += _ONES[t]
+        elif t == "hundred" and seen_any:
+            current *= 100
+        elif t in _SCALES and seen_any:
+            total += current * _SCALES[t]
+            current = 0
+        else:
+            raise NumberFormatError(f"{text!r} is not a number written in words")
+        seen_any = True
+    return total + current
+
+
+def _number(text: str, *, decimals: bool) -> Decimal:
+    """Digits with separators every three places, optionally a decimal part and a scale word
+    ("36.2 million"), or a number in words. The whole text must be read."""
+    t = text.strip()
+    m = _NUMBER.fullmatch(t)
+    if m is None:
+        raise NumberFormatError(f"{text!r} is not a number")
+    if m.group("digits") is not None:
+        digits = m.group("digits")
+        scale = m.group("scale")
+        if "." in digits and not (decimals or scale):
+            raise NumberFormatError(f"{text!r} is not a whole number")
+        return Decimal(digits.replace(",", "")) * _SCALES.get((scale or "").lower(), 1)
+    return Decimal(_words(m.group("words")))
+
+
 def parse_count(text: str) -> int:
-    """Read a whole number as publishers print it: "291,270", "987", or a word ("seven").
+    """Read a whole number as publishers print it: "291,270", "987", or in words ("seven").
 
     Thousands separators must sit every three digits: "29,1270" is refused, because a
-    misplaced comma is how a transcription error usually shows.
+    misplaced comma is how a transcription error usually shows; so are "13_182", "2013.0"
+    and digits from other scripts.
 
-    >>> parse_count("291,270"), parse_count("seven")
-    (291270, 7)
+    >>> parse_count("291,270"), parse_count("seven"), parse_count("seven hundred")
+    (291270, 7, 700)
     """
     t = text.strip()
     if _COUNT.fullmatch(t):
         return int(t.replace(",", ""))
-    if t.lower() in _WORDS:
-        return _WORDS[t.lower()]
-    raise NumberFormatError(f"{text!r} is not a whole number written as 1,234 or 1234")
+    try:
+        value = _number(t, decimals=False)
+    except NumberFormatError:
+        raise NumberFormatError(f"{text!r} is not a whole number written as 1,234 or 1234") from None
+    if value != value.to_integral_value():
+        raise NumberFormatError(f"{text!r} is not a whole number")
+    return int(value)
 
 
 def parse_number(text: str) -> Decimal:
-    """Read any figure as written: a count, a percentage, a sum in pounds, or a number word
-    followed by a unit ("seven years", "29-year", "725 victims")."""
+    """Read a figure as written, in full: a count, a percentage ("830 percent", "5.67%"), a sum
+    in pounds ("£137 million", "£18m"), or a number followed by its unit ("seven years",
+    "29-year", "725 victims", "a decade"). Scale words count ("830 thousand percent" is
+    830,000%, "300 million" is 300,000,000); anything left unread is an error.
+
+    >>> parse_number("830 percent"), parse_number("£137 million"), parse_number("29-year")
+    (Decimal('830'), Decimal('137000000'), Decimal('29'))
+    """
+    from .limits import MAX_FIGURE_CHARS
+
     t = text.strip()
+    if len(t) > MAX_FIGURE_CHARS:
+        raise NumberFormatError(f"a figure of {len(t)} characters is longer than {MAX_FIGURE_CHARS}")
     if m := _PERCENT.fullmatch(t):
-        return Decimal(m.group(1))
+        return _number(m.group("n"), decimals=True)
     if m := _MONEY.fullmatch(t):
-        return Decimal(m.group(1).replace(",", "")) * _SCALE[m.group(2)]
-    head = re.split(r"[\s-]", t, maxsplit=1)[0]
-    if head.lower() in _WORDS:
-        return Decimal(_WORDS[head.lower()])
-    if _COUNT.fullmatch(head):
-        return Decimal(head.replace(",", ""))
-    try:
-        return Decimal(parse_count(t))
-    except NumberFormatError:
-        pass
-    if re.fullmatch(r"\d+\.\d+", t):
-        return Decimal(t)
-    raise NumberFormatError(f"{text!r} is not a figure this project can read")
+        short = {"m": 10**6, "bn": 10**9}.get(m.group("short") or "", 1)
+        return _number(m.group("n"), decimals=True) * short
+    if t.lower() in ("decade", "a decade"):
+        return Decimal(10)
+    for unit in _UNITS:
+        for sep in (" ", "-"):
+            if t.lower().endswith(sep + unit):
+                return _number(t[: -len(unit) - 1], decimals=False)
+    return _number(t, decimals=False)
 
 
 def parse_date(text: str) -> str:
@@ -91,9 +148,9 @@ def parse_date(text: str) -> str:
     the precision it was written with ("2025-03-17", "2015-02", "1996")."""
     parts = text.replace(",", "").split()
     try:
-        if len(parts) == 1 and re.fullmatch(r"\d{4}", parts[0]):
+        if len(parts) == 1 and re.fullmatch(r"[0-9]{4}", parts[0]):
             return parts[0]
-        if len(parts) == 2 and parts[0].lower() in _MONTHS and re.fullmatch(r"\d{4}", parts[1]):
+        if len(parts) == 2 and parts[0].lower() in _MONTHS and re.fullmatch(r"[0-9]{4}", parts[1]):
             return f"{parts[1]}-{_MONTHS[parts[0].lower()]:02d}"
         if len(parts) == 3 and parts[1].lower() in _MONTHS:
             return date(int(parts[2]), _MONTHS[parts[1].lower()], int(parts[0])).isoformat()
@@ -105,12 +162,12 @@ def parse_date(text: str) -> str:
 def check_iso_date(value: str) -> str:
     """Accept "YYYY", "YYYY-MM" or "YYYY-MM-DD" that name a real date; return it unchanged."""
     try:
-        if re.fullmatch(r"\d{4}", value):
+        if re.fullmatch(r"[0-9]{4}", value):
             return value
-        if re.fullmatch(r"\d{4}-\d{2}", value):
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}", value):
             date(int(value[:4]), int(value[5:]), 1)
             return value
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             date.fromisoformat(value)
             return value
     except ValueError as e:
