@@ -62,6 +62,8 @@ RC: dict[str, Any] = {
     "svg.fonttype": "path",
     "pdf.fonttype": 3,  # Type 3: five times faster to write than 42, same look
     "path.simplify": False,
+    # Text from the data is text: "$…$" is never read as mathtext.
+    "text.parse_math": False,
 }
 
 #: Metadata for savefig, per format: everything that would vary between runs removed.

@@ -102,13 +102,46 @@ def write_outputs(nb: Any, folder: Path, stem: str) -> None:
     (folder / f"{stem}.html").write_text(html, encoding="utf-8")
 
 
+#: What the notebook pages may contain after sanitising: text structure, tables, code
+#: highlighting and inline images, nothing that runs or loads from elsewhere.
+_TAGS = frozenset({"a", "abbr", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h1", "h2",
+                   "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "span", "strong", "sub",
+                   "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption"})
+_ATTRIBUTES = frozenset({"class", "id", "title", "colspan", "rowspan", "border", "style", "width", "height",
+                         "alt"})
+
+
+def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+    if name == "src":  # only the notebook's own inline images: nothing is fetched
+        return tag == "img" and value.startswith("data:image/png;base64,")
+    if name == "href":  # links to the publishers' https pages and within the page
+        return tag == "a" and (value.startswith("https://") or value.startswith("#"))
+    return name in _ATTRIBUTES and not name.startswith("on")
+
+
+def clean_html(element: Any) -> str:
+    """nbconvert's sanitiser with this project's allowlist: bleach removes every script,
+    event handler, frame, form, style sheet link and remote image; pandas tables and chart
+    images survive."""
+    import bleach  # type: ignore[import-untyped]
+    from bleach.css_sanitizer import CSSSanitizer  # type: ignore[import-untyped]
+
+    text = element.decode() if isinstance(element, bytes) else str(element)
+    return str(bleach.clean(text, tags=_TAGS, attributes=_allowed_attribute,
+                            protocols={"https", "data"}, strip=True, strip_comments=True,
+                            css_sanitizer=CSSSanitizer(allowed_css_properties=("text-align", "width"))))
+
+
 def to_html_fragment(nb: Any) -> str:
-    """The notebook's cells as HTML, with no scripts and nothing loaded from elsewhere."""
+    """The notebook's cells as HTML, sanitised (nbconvert's `sanitize_html`, with the
+    allowlist above): no scripts and nothing loaded from elsewhere, whatever the data says."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="basic")  # type: ignore[no-untyped-call]
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
+    exporter.sanitize_html = True
+    exporter.register_filter("clean_html", clean_html)  # type: ignore[no-untyped-call]
     body, _ = exporter.from_notebook_node(nb)
     return str(body)
 
