@@ -12,9 +12,14 @@ from pathlib import Path
 
 from ..claims import CheckReport
 from ..dataset import Dataset
+from ..loading import dataset_files
 from ..summary import and_list
 
 SITE_TITLE = "iwf-stats: the IWF's published figures, checked"
+#: Every page forbids scripts, frames, forms and anything loaded from outside the site: a
+#: second line of defence behind the escaping, should data text ever slip through as markup.
+CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+       "base-uri 'none'; form-action 'none'")
 
 CSS = """
 :root { --ink: #222; --grey: #6b6b6b; --rule: #e3e3e3; --blue: #0072B2; --red: #D55E00; }
@@ -57,6 +62,7 @@ def page(title: str, body: str, depth: int = 0, extra_css: str = "") -> str:
     style = f"<style>{extra_css}</style>" if extra_css else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<link rel=\"stylesheet\" href=\"{up}style.css\">\n{style}\n"
         f"</head>\n<body>\n{nav}\n{body}\n</body>\n</html>\n"
@@ -113,7 +119,7 @@ differ between sources, all kept.</p>
 </ul>
 <h2>Data</h2>
 <p>The CSV files and their <a href="data/datapackage.json">Data Package descriptor</a>:
-{", ".join(f'<a href="data/{escape(p.name)}">{escape(p.name)}</a>' for p in sorted(ds.root.glob("*.csv")))},
+{", ".join(f'<a href="data/{escape(n)}">{escape(n)}</a>' for n in dataset_files(ds.root) if n.endswith(".csv"))},
 and the claims ledger <a href="data/claims.toml">claims.toml</a>.</p>
 <p class="muted">Aggregate statistics only. Built by iwf-stats from the files in data/.</p>"""
     return page(SITE_TITLE, body)
