@@ -38,6 +38,8 @@ class PageReport:
     errors: list[str] = field(default_factory=list)
     images: list[dict[str, Any]] = field(default_factory=list)
     requested: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    probe: Any = None
 
 
 class Chromium:
@@ -100,7 +102,9 @@ class Chromium:
         raw, self._buffer = self._buffer.split(b"\0", 1)
         return dict(json.loads(raw))
 
-    def open(self, url: str, screenshot: Path | None = None) -> PageReport:
+    def open(self, url: str, screenshot: Path | None = None, probe: str | None = None) -> PageReport:
+        """Load `url`; record failed and requested resources, errors, dialogs (dismissed at
+        once), images, and the value of the JavaScript expression `probe` after loading."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Network", "Page", "Runtime", "Log"):
@@ -111,12 +115,17 @@ class Chromium:
         images = json.loads(self.send("Runtime.evaluate", {"expression": IMAGES_JS, "returnByValue": True},
                                       session=session)["result"]["value"])
         report = PageReport(images=images)
+        if probe is not None:
+            report.probe = self.send("Runtime.evaluate", {"expression": probe, "returnByValue": True},
+                                     session=session)["result"].get("value")
         for e in self.events:
             p = e.get("params", {})
             if e.get("method") == "Network.requestWillBeSent":
                 report.requested.append(p["request"]["url"])
             elif e.get("method") == "Network.loadingFailed":
                 report.failed.append(f"{p.get('errorText')} ({p.get('requestId')})")
+            elif e.get("method") == "Page.javascriptDialogOpening":
+                report.dialogs.append(str(p.get("message")))
             elif e.get("method") == "Runtime.exceptionThrown":
                 report.errors.append(str(p.get("exceptionDetails", {}).get("text")))
             elif e.get("method") == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":

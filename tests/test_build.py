@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from iwf_stats.report.outdir import STAGING_PREFIX
 from iwf_stats.report.build import BuildError, build
 
 from conftest import DATA, REPO
@@ -122,7 +123,7 @@ def test_failing_notebook_leaves_the_site_untouched(workspace: tuple[Path, Path]
     assert str(info.value).startswith("notebook 02-trends.ipynb: cell 4 (first, last = webpages.index.min()")
     assert str(info.value).endswith("failed: ValueError: injected for the test")
     assert tree_hashes(out) == before
-    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".build-")] == []
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(STAGING_PREFIX)] == []
 
 
 def test_cli_build_reports_a_failing_claim_and_keeps_the_site(workspace: tuple[Path, Path], tmp_path: Path) -> None:
@@ -145,6 +146,67 @@ def test_two_clean_builds_are_identical(workspace: tuple[Path, Path], tmp_path: 
     again = tmp_path / "again"
     build(again, data)
     assert tree_hashes(again) == tree_hashes(out)
+
+
+def test_site_data_holds_exactly_the_datasets_files(workspace: tuple[Path, Path]) -> None:
+    from iwf_stats.loading import dataset_files
+
+    data, out = workspace
+    published = sorted(str(p.relative_to(out / "data")) for p in (out / "data").rglob("*") if p.is_file())
+    assert published == sorted(dataset_files(data))
+    assert all((out / "data" / rel).read_bytes() == (data / rel).read_bytes() for rel in published)
+
+
+def test_site_files_are_readable_by_a_web_server(workspace: tuple[Path, Path]) -> None:
+    _, out = workspace
+    for p in [out, *out.rglob("*")]:
+        assert (p.stat().st_mode & 0o777) == (0o755 if p.is_dir() else 0o644), p
+
+
+def test_a_deleted_or_edited_output_reruns_the_step_that_made_it(workspace: tuple[Path, Path],
+                                                                  tmp_path: Path) -> None:
+    data, out = workspace
+    site = tmp_path / "site"
+    shutil.copytree(out, site)
+    (site / "claims.html").unlink()
+    assert build(site, data).ran == ["site"]
+    (site / "charts" / "hosting.png").write_bytes(b"edited")
+    result = build(site, data)
+    assert "charts" in result.ran and "notebook:01-data-and-sources" in result.skipped
+    assert tree_hashes(site) == tree_hashes(out)
+
+
+def test_a_file_the_user_added_to_the_site_stops_the_build(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    from iwf_stats.report.outdir import OutputRefused
+
+    data, out = workspace
+    site = tmp_path / "site"
+    shutil.copytree(out, site)
+    (site / "notes.txt").write_text("mine")
+    (site / "charts" / "evil.csv").symlink_to("/etc/hostname")
+    with pytest.raises(OutputRefused, match="notes.txt"):
+        build(site, data, force=True)
+    assert (site / "notes.txt").read_text() == "mine"
+    assert (site / "charts" / "evil.csv").is_symlink()
+
+
+def test_adding_and_removing_a_notebook_updates_the_index(workspace: tuple[Path, Path], tmp_path: Path) -> None:
+    data, out = workspace
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, notebooks)
+    extra = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")])
+    extra.metadata["kernelspec"] = nbformat.read(NOTEBOOKS / "01-data-and-sources.ipynb",
+                                                 as_version=4).metadata["kernelspec"]
+    nbformat.write(extra, notebooks / "09-extra.ipynb")
+    site = tmp_path / "site"
+    shutil.copytree(out, site)
+    result = build(site, data, notebooks_dir=notebooks)
+    assert set(result.ran) == {"notebook:09-extra", "site"}
+    assert 'href="notebooks/09-extra.html"' in (site / "index.html").read_text()
+    (notebooks / "09-extra.ipynb").unlink()
+    assert build(site, data, notebooks_dir=notebooks).ran == ["site"]
+    assert "09-extra" not in (site / "index.html").read_text()
+    assert not (site / "notebooks" / "09-extra.html").exists()
 
 
 # --- the report in a real browser ---

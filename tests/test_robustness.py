@@ -15,7 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from iwf_stats.report.outdir import STAGING_PREFIX
+
 from conftest import DATA, REPO, append, edit, read_rows
+
+#: How long each bad input took to be refused (the README reports the slowest).
+TIMES: dict[str, float] = {}
 
 PR24 = {"series_id": "webpages_actioned", "year": "2024", "source_id": "iwf_pr_2025_01_22"}
 
@@ -48,6 +53,54 @@ def _duplicate_observation(d: Path) -> None:
 def _truncate_row(d: Path) -> None:
     with (d / "series.csv").open("a", encoding="utf-8") as f:
         f.write("half_a_row,Half\n")
+
+
+def _symlink(name: str, target: str) -> Callable[[Path], None]:
+    def mutate(d: Path) -> None:
+        (d / name).unlink(missing_ok=True)
+        (d / name).symlink_to(target)
+    return mutate
+
+
+def _fifo(d: Path) -> None:
+    os.mkfifo(d / "stream.csv")
+
+
+def _subfolder(d: Path) -> None:
+    (d / "drafts").mkdir()
+    (d / "drafts" / "x.csv").write_text("a\n")
+
+
+def _header_only(d: Path) -> None:
+    path = d / "observations.csv"
+    path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
+
+
+def _huge(name: str) -> Callable[[Path], None]:
+    def mutate(d: Path) -> None:
+        with (d / name).open("r+b") as f:  # sparse: 100 MB on paper, nothing written to disk
+            f.truncate(100 * (1 << 20))
+    return mutate
+
+
+def _many_claims(d: Path) -> None:
+    block = '[[claim]]\nid = "x{0}"\n'
+    (d / "claims.toml").write_text("".join(block.format(i) for i in range(100_000)), encoding="utf-8")
+
+
+def _nested_toml(d: Path) -> None:
+    (d / "claims.toml").write_text("[[claim]]\nx = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+
+
+def _nested_json(d: Path) -> None:
+    path = d / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"resources": [', '"deep": ' + "[" * 100_000 + "]" * 100_000 + ', "resources": [', 1),
+                    encoding="utf-8")
+
+
+def _long_field(d: Path) -> None:
+    edit(d, "sources", {"source_id": "iwf_ar_2022"}, note="x" * 20_000)
 
 
 def _remove(name: str) -> Callable[[Path], None]:
@@ -111,6 +164,51 @@ CATALOGUE: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("claim of an unknown kind", _replace("claims.toml", 'kind = "amount"', 'kind = "sum"'), "claims.toml", "kind"),
     ("claim whose quote lost its figure", _replace("claims.toml", "an increase of 830 percent",
                                                    "an increase of percent"), "claims.toml", "stated"),
+    # --- the data folder holds only the dataset's files (issue 9) ---
+    ("symlink to a secret in the data folder", _symlink("x.csv", "/etc/hostname"), "x.csv", "(file)"),
+    ("table replaced by a symlink to a device", _symlink("facts.csv", "/dev/zero"), "facts.csv", "(file)"),
+    ("FIFO in the data folder", _fifo, "stream.csv", "(file)"),
+    ("subfolder in the data folder", _subfolder, "drafts", "(file)"),
+    ("unknown file in the data folder", lambda d: (d / "notes.txt").write_text("private"), "notes.txt", "(file)"),
+    # --- addresses (issue 9) ---
+    ("address whose query fakes the host", _edit("sources", {"source_id": "iwf_ar_2022"},
+                                                 url="https://evil.com?.iwf.org.uk"), "sources.csv", "url"),
+    ("address whose fragment fakes the host", _edit("sources", {"source_id": "iwf_ar_2022"},
+                                                    url="https://evil.com#.iwf.org.uk"), "sources.csv", "url"),
+    ("address with a backslash", _edit("sources", {"source_id": "iwf_ar_2022"},
+                                       url="https://evil.com\\.iwf.org.uk"), "sources.csv", "url"),
+    ("address with user-info", _edit("sources", {"source_id": "iwf_ar_2022"},
+                                     url="https://user:pw@evil.com?.iwf.org.uk"), "sources.csv", "url"),
+    ("address of a staging draft", _edit("sources", {"source_id": "iwf_ar_2022"},
+                                         url="https://uat.iwf.org.uk/annual-report-2022/"), "sources.csv", "url"),
+    # --- text that could render as code or hide output (issue 9) ---
+    ("category differing only by a space", _edit("observations", {"category": "Bulgaria",
+                                                                  "series_id": "webpages_actioned_by_hosting_country"},
+                                                 category="Bulgaria "), "observations.csv", "category"),
+    ("NUL byte in a table", _replace("sources.csv", "Annual Report 2022", "Annual\x00Report 2022"),
+     "sources.csv", "(text)"),
+    ("terminal escape code in the ledger", _replace("claims.toml", "'nearly X' is taken", "\x1b[8m'nearly X' is taken"),
+     "claims.toml", "(text)"),
+    ("line separator U+2028 in the ledger", _replace("claims.toml", "'nearly X' is taken", "\u2028'nearly X' is taken"),
+     "claims.toml", "(text)"),
+    ("attribution of a kilobyte", _edit("publishers", {"publisher_id": "iwf"}, attribution="IWF " * 256),
+     "publishers.csv", "attribution"),
+    # --- numbers read whole (issue 9) ---
+    ("stated figure of 5,000 digits", _replace("claims.toml", 'stated = "830 percent"', f'stated = "{"8" * 5000} percent"'),
+     "claims.toml", "stated"),
+    ("figure written with an underscore", _edit("observations", PR24, as_written="291_270", quote="on 291_270 webpages"),
+     "observations.csv", "as_written"),
+    ("figure written with a decimal point", _edit("observations", PR24, as_written="291270.0",
+                                                  quote="on 291270.0 webpages"), "observations.csv", "as_written"),
+    ("figure written in other digits", _edit("observations", PR24, as_written="٢٩١٢٧٠", quote="on ٢٩١٢٧٠ webpages"),
+     "observations.csv", "as_written"),
+    # --- limits (issue 9) ---
+    ("observations file of 100 MB", _huge("observations.csv"), "observations.csv", "(file)"),
+    ("ledger of 100,000 claims", _many_claims, "claims.toml", "claim"),
+    ("deeply nested ledger", _nested_toml, "claims.toml", "(toml)"),
+    ("deeply nested datapackage.json", _nested_json, "datapackage.json", "(json)"),
+    ("field longer than the limit", _long_field, "sources.csv", "(csv)"),
+    ("header-only observations file", _header_only, "observations.csv", "(rows)"),
 ]
 
 
@@ -119,8 +217,8 @@ def _tree(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_the_catalogue_has_at_least_20_kinds() -> None:
-    assert len(CATALOGUE) >= 20
+def test_the_catalogue_has_at_least_50_kinds() -> None:
+    assert len(CATALOGUE) >= 50
     assert len({c[0] for c in CATALOGUE}) == len(CATALOGUE)
 
 
@@ -128,9 +226,11 @@ def test_the_catalogue_has_at_least_20_kinds() -> None:
 def test_bad_input_is_a_clean_error_and_writes_nothing(kind: str, mutate: Callable[[Path], None], file: str,
                                                       field: str, data_copy: Path) -> None:
     mutate(data_copy)
-    out = data_copy.parent / "site"
+    out = data_copy.parent / "site" / "nested"
+    started = time.perf_counter()
     run = subprocess.run([sys.executable, "-m", "iwf_stats", "build", "--out", str(out), str(data_copy)],
-                         capture_output=True, text=True, cwd=data_copy.parent)
+                         capture_output=True, text=True, cwd=data_copy.parent, timeout=60)
+    took = time.perf_counter() - started
     assert run.returncode == 2, (kind, run.stderr)
     assert "Traceback" not in run.stderr
     lines = [x for x in run.stderr.splitlines() if x.startswith("data/")]
@@ -140,8 +240,9 @@ def test_bad_input_is_a_clean_error_and_writes_nothing(kind: str, mutate: Callab
         assert rest.count(": ") >= 1, x
         if ":" in where:
             assert where.rsplit(":", 1)[1].isdigit(), x
-    assert not out.exists()
-    assert [p.name for p in data_copy.parent.iterdir() if p.name.startswith(".build-")] == []
+    assert not out.parent.exists()  # not even the output's parent folder is created
+    assert [p.name for p in data_copy.parent.iterdir() if p.name.startswith(STAGING_PREFIX)] == []
+    TIMES[kind] = took
 
 
 def test_spreadsheet_csv_with_bom_and_crlf_builds_like_any_other(data_copy: Path) -> None:
@@ -170,11 +271,11 @@ def test_interrupted_build_keeps_the_previous_site(tmp_path: Path) -> None:
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert _tree(out) == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")]  # the killed build's leftovers
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(STAGING_PREFIX)]  # the killed build's leftovers
     again = subprocess.run([*cmd, "--force"], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert _tree(out) == before  # same inputs, same bytes
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".build-")] == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(STAGING_PREFIX)] == []
 
 
 def test_build_needs_no_network(tmp_path: Path) -> None:

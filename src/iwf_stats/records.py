@@ -163,7 +163,8 @@ class Series(Record):
     """What one series counts, in which unit: the one definition every output reads."""
 
     series_id: Slug = Field(description="Stable identifier of the series.")
-    title: NonEmpty = Field(description="Human-readable title for tables and charts.")
+    title: Annotated[str, Field(min_length=1, max_length=120)] = Field(
+        description="Human-readable title for tables and charts (at most 120 characters).")
     unit: SeriesUnit = Field(description="What one unit of the value is.")
     definition: NonEmpty = Field(description="What is counted, and what is not.")
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from .dataset import Dataset
 from .numbers import fmt_count
+from .report.text import terminal
 
 if TYPE_CHECKING:
     from .claims import CheckReport
@@ -62,4 +63,4 @@ def check_table(report: CheckReport, explain: bool = True) -> str:
     lines.append(f"{s['claims']} claims: {s['supported']} supported, {s['contradicted']} contradicted, "
                  f"{s['unverifiable']} unverifiable; {s['as_expected']} as recorded, "
                  f"{s['differing']} differ.")
-    return "\n".join(lines)
+    return terminal("\n".join(lines))

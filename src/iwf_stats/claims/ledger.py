@@ -44,6 +44,9 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
     text = read_text(path, shown, problems)
     if text is None:
         raise DataError(problems)
+    tables = len(re.findall(r"^\s*\[\[\s*claim\s*\]\]", text, flags=re.MULTILINE))
+    if tables > MAX_CLAIMS:  # counted before parsing, so a huge ledger stops at once
+        raise DataError([Problem(shown, 1, "claim", f"{tables:,} claims; the limit is {MAX_CLAIMS:,}")])
     deep = _too_deep(text)
     if deep:
         raise DataError([Problem(shown, deep, "(toml)", f"nested more than {MAX_NESTING} levels deep")])

@@ -32,6 +32,7 @@ from ..loading import dataset_files, load
 from . import site
 from .outdir import (
     MARKER,
+    STAGING_MARKER,
     OutputRefused,
     check_output,
     make_staging,
@@ -77,13 +78,16 @@ def _files(folder: Path, pattern: str = "*.py") -> list[Path]:
     return sorted(folder.glob(pattern))
 
 
-def _digest(step: str, paths: Iterable[Path], root: Path, extra: str = "") -> str:
+def _digest(step: str, paths: Iterable[Path], bases: dict[Path, str], extra: str = "") -> str:
+    """SHA-256 of the step's inputs, each named relative to its base folder (the data, the
+    notebooks, the checkout), so the same files give the same key wherever they sit."""
     h = hashlib.sha256(f"{step}\0{platform.python_version()}\0{extra}\0".encode())
     for p in sorted(set(paths)):
-        try:
-            name = str(p.relative_to(root))
-        except ValueError:
-            name = p.name
+        name = p.name
+        for base, label in bases.items():
+            if base in p.parents:
+                name = f"{label}/{p.relative_to(base).as_posix()}"
+                break
         h.update(name.encode() + b"\0" + (p.read_bytes() if p.exists() else b"<missing>") + b"\0")
     return h.hexdigest()
 
@@ -115,11 +119,13 @@ def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None) -> list[Step]:
                           [f"notebooks/{nb.stem}.html", f"notebooks/{nb.stem}.ipynb"]))
     steps.append(Step("site", data + claims + core + report_code + charts_code + pins,
                       ["index.html", "claims.html", "sources.html", "style.css", "data"]))
-    root = PACKAGE.parents[1]
+    bases = {data_dir: "data", notebooks_dir: "notebooks", PACKAGE: "iwf_stats"}
+    if lock is not None:
+        bases[lock.parent] = "lock"
     # The index lists the notebooks: adding or removing one changes the site.
     names = "\0".join(nb.stem for nb in notebook_paths(notebooks_dir))
     for s in steps:
-        s.key = _digest(s.name, s.inputs, root, names if s.name == "site" else "")
+        s.key = _digest(s.name, s.inputs, bases, names if s.name == "site" else "")
     return steps
 
 
@@ -163,7 +169,7 @@ def _tree_hashes(folder: Path) -> dict[str, str]:
         for name in files:
             full = Path(dirpath) / name
             rel = full.relative_to(folder).as_posix()
-            if rel in (STATE_FILE, MARKER):
+            if rel in (STATE_FILE, MARKER, STAGING_MARKER):
                 continue
             digest = _hash_file(full)
             if digest is not None:
@@ -412,6 +418,8 @@ def _write_site(staging: Path, ds: Dataset, report: CheckReport, notebooks: list
 def _link_tree(src: Path, dst: Path) -> None:
     """Hard-link (or copy) a file or folder from the previous site: outputs are never edited in
     place, so sharing them between builds is safe."""
+    if src.is_symlink():
+        return  # never followed: only what this tool wrote is carried over
     if src.is_dir():
         dst.mkdir(parents=True, exist_ok=True)
         for child in src.iterdir():
