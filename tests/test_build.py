@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from iwf_stats.report.outdir import STAGING_PREFIX
 from iwf_stats.report.build import BuildError, build
+from iwf_stats.report.outdir import STAGING_PREFIX
 
 from conftest import DATA, REPO
 
@@ -184,7 +184,7 @@ def test_a_file_the_user_added_to_the_site_stops_the_build(workspace: tuple[Path
     shutil.copytree(out, site)
     (site / "notes.txt").write_text("mine")
     (site / "charts" / "evil.csv").symlink_to("/etc/hostname")
-    with pytest.raises(OutputRefused, match="notes.txt"):
+    with pytest.raises(OutputRefused, match=r"notes\.txt"):
         build(site, data, force=True)
     assert (site / "notes.txt").read_text() == "mine"
     assert (site / "charts" / "evil.csv").is_symlink()

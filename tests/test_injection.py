@@ -105,7 +105,6 @@ def test_the_markup_check_can_fail(tmp_path: Path) -> None:
 
 def test_no_page_runs_a_script_or_loads_from_outside(poisoned_site: Path, tmp_path: Path) -> None:
     from browser import Chromium
-
     from test_build import _browser
 
     chromium = Chromium(_browser())
