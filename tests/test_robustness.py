@@ -55,6 +55,13 @@ def _truncate_row(d: Path) -> None:
         f.write("half_a_row,Half\n")
 
 
+def _every(name: str, old: str, new: str) -> Callable[[Path], None]:
+    def mutate(d: Path) -> None:
+        path = d / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return mutate
+
+
 def _symlink(name: str, target: str) -> Callable[[Path], None]:
     def mutate(d: Path) -> None:
         (d / name).unlink(missing_ok=True)
@@ -194,8 +201,8 @@ CATALOGUE: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("attribution of a kilobyte", _edit("publishers", {"publisher_id": "iwf"}, attribution="IWF " * 256),
      "publishers.csv", "attribution"),
     # --- numbers read whole (issue 9) ---
-    ("stated figure of 5,000 digits",
-     _replace("claims.toml", 'stated = "830 percent"', f'stated = "{"8" * 5000} percent"'), "claims.toml", "stated"),
+    ("stated figure of 5,000 digits", _every("claims.toml", "830 percent", f"{'8' * 5000} percent"),
+     "claims.toml", "stated"),
     ("figure written with an underscore",
      _edit("observations", PR24, as_written="291_270", quote="on 291_270 webpages"), "observations.csv", "as_written"),
     ("figure written with a decimal point", _edit("observations", PR24, as_written="291270.0",
