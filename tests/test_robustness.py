@@ -90,9 +90,16 @@ def _huge(name: str) -> Callable[[Path], None]:
     return mutate
 
 
-def _many_claims(d: Path) -> None:
-    block = '[[claim]]\nid = "x{0}"\n'
-    (d / "claims.toml").write_text("".join(block.format(i) for i in range(100_000)), encoding="utf-8")
+def _many_claims(n: int) -> Callable[[Path], None]:
+    def mutate(d: Path) -> None:
+        block = '[[claim]]\nid = "x{0}"\n'
+        (d / "claims.toml").write_text("".join(block.format(i) for i in range(n)), encoding="utf-8")
+    return mutate
+
+
+def _long_ledger_value(d: Path) -> None:
+    path = d / "claims.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('note = "', 'note = "' + "x" * 20_000, 1), encoding="utf-8")
 
 
 def _nested_toml(d: Path) -> None:
@@ -211,7 +218,9 @@ CATALOGUE: list[tuple[str, Callable[[Path], None], str, str]] = [
      "observations.csv", "as_written"),
     # --- limits (issue 9) ---
     ("observations file of 100 MB", _huge("observations.csv"), "observations.csv", "(file)"),
-    ("ledger of 100,000 claims", _many_claims, "claims.toml", "claim"),
+    ("ledger of 3,000 claims", _many_claims(3_000), "claims.toml", "claim"),
+    ("ledger of 100,000 claims (over 2 MiB)", _many_claims(100_000), "claims.toml", "(file)"),
+    ("ledger value longer than the limit", _long_ledger_value, "claims.toml", "note"),
     ("deeply nested ledger", _nested_toml, "claims.toml", "(toml)"),
     ("deeply nested datapackage.json", _nested_json, "datapackage.json", "(json)"),
     ("field longer than the limit", _long_field, "sources.csv", "(csv)"),

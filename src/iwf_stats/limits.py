@@ -12,10 +12,12 @@ import os
 
 #: Largest data file (CSV, TOML, JSON, source text) read, in bytes: 20 MiB by default.
 MAX_FILE_BYTES = int(float(os.environ.get("IWF_STATS_MAX_FILE_MB", "20")) * (1 << 20))
-#: Longest single CSV field, in characters.
+#: Largest claims ledger, in bytes: 2 MiB (today's 37 claims take 19 KiB).
+MAX_LEDGER_BYTES = 2 << 20
+#: Longest single field (a CSV cell or a value in the ledger), in characters.
 MAX_FIELD_CHARS = 10_000
 #: Most claims a ledger may hold.
-MAX_CLAIMS = 5_000
+MAX_CLAIMS = 2_000
 #: Deepest nesting of tables/arrays in the ledger or of objects in datapackage.json.
 MAX_NESTING = 16
 #: Longest figure as written or stated ("more than 36.2 million" is 22).

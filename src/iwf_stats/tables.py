@@ -74,10 +74,10 @@ def read_bytes(path: Path, shown: str, problems: list[Problem], limit: int = MAX
         os.close(fd)
 
 
-def read_text(path: Path, shown: str, problems: list[Problem]) -> str | None:
+def read_text(path: Path, shown: str, problems: list[Problem], limit: int = MAX_FILE_BYTES) -> str | None:
     """The file's text, or None (with a problem recorded) if it is missing, not a plain
     file, too large, not UTF-8 or holds control characters."""
-    raw = read_bytes(path, shown, problems)
+    raw = read_bytes(path, shown, problems, limit)
     if raw is None:
         return None
     try:

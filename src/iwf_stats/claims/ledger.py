@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..dataset import Dataset
 from ..errors import DataError, Problem, shown_path
-from ..limits import MAX_CLAIMS, MAX_NESTING
+from ..limits import MAX_CLAIMS, MAX_FIELD_CHARS, MAX_LEDGER_BYTES, MAX_NESTING
 from ..numbers import NumberFormatError, parse_number
 from ..tables import read_text
 from .models import CLAIM_KINDS, Claim, Endpoint
@@ -41,7 +41,7 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
     path = path or default_ledger_path(ds)
     shown = shown or shown_path(path)
     problems: list[Problem] = []
-    text = read_text(path, shown, problems)
+    text = read_text(path, shown, problems, limit=MAX_LEDGER_BYTES)
     if text is None:
         raise DataError(problems)
     tables = len(re.findall(r"^\s*\[\[\s*claim\s*\]\]", text, flags=re.MULTILINE))
@@ -72,6 +72,11 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
     seen: dict[str, int] = {}
     for i, item in enumerate(raw):
         start = lines.claim_start(i)
+        long = [k for k, v in (item.items() if isinstance(item, dict) else []) if len(str(v)) > MAX_FIELD_CHARS]
+        if long:
+            problems += [Problem(shown, lines.key_line(i, k), k, f"longer than {MAX_FIELD_CHARS:,} characters")
+                         for k in long]
+            continue
         try:
             claim = _ADAPTER.validate_python(item)
         except ValidationError as e:
@@ -95,15 +100,16 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
 def _too_deep(text: str) -> int:
     """The line where brackets or braces (outside strings) first nest past the limit, else 0.
     Checked before parsing, because a deeply nested document makes the parser recurse."""
-    depth, line, quote, escaped = 0, 1, "", False
-    for ch in text:
+    depth, line, quote, escaped_at = 0, 1, "", -1
+    for m in re.finditer(r"[\n\\\"'\[\]{}]", text):  # only the characters that matter
+        ch = m.group()
         if ch == "\n":
             line += 1
         if quote:
-            if escaped:
-                escaped = False
+            if m.start() == escaped_at:
+                pass  # the character after a backslash
             elif ch == "\\" and quote == '"':
-                escaped = True
+                escaped_at = m.end()
             elif ch == quote:
                 quote = ""
         elif ch in "\"'":
