@@ -99,7 +99,8 @@ def _many_claims(n: int) -> Callable[[Path], None]:
 
 def _long_ledger_value(d: Path) -> None:
     path = d / "claims.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace('note = "', 'note = "' + "x" * 20_000, 1), encoding="utf-8")
+    text = path.read_text(encoding="utf-8").replace('note = "', 'note = "' + "x" * 20_000, 1)
+    path.write_text(text, encoding="utf-8")
 
 
 def _nested_toml(d: Path) -> None:
