@@ -209,6 +209,17 @@ def test_adding_and_removing_a_notebook_updates_the_index(workspace: tuple[Path,
     assert not (site / "notebooks" / "09-extra.html").exists()
 
 
+def test_a_relative_data_folder_means_the_same_folder_everywhere(workspace: tuple[Path, Path],
+                                                                 tmp_path: Path) -> None:
+    data, _ = workspace
+    shutil.copytree(data, tmp_path / "mydata")
+    run = subprocess.run([sys.executable, "-m", "iwf_stats", "build", "--force", "--out", "site", "mydata"],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    nb = nbformat.read(tmp_path / "site" / "notebooks" / "01-data-and-sources.ipynb", as_version=4)
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+
+
 # --- the report in a real browser ---
 
 def _browser() -> str:
