@@ -148,6 +148,7 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
         print("iwf-stats: sources check needs --online (it fetches every source's page)", file=sys.stderr)
         return EXIT_INVALID
     ds, ledger = _load_with_claims(args.data_dir)
+    saved = read_saved_texts(ds)  # invalid saved texts are invalid data: found before fetching anything
     settings = _fetch_settings()
 
     def progress(done: int, total: int, check: SourceCheck) -> None:
@@ -156,11 +157,11 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
 
     sys.stderr.write(f"checking {sum(1 for s in ds.sources.values() if s.url)} source addresses, "
                      f"at most {settings.per_host} requests at a time per host\n")
-    report = check_online(ds, ledger.claims, settings, progress)
+    report = check_online(ds, ledger.claims, settings, progress, saved)
     updates = []
     if args.update:
-        saved = {sid: text for sid, (_, text) in read_saved_texts(ds).items()}
-        updates = changes(ds.root, report.checks, saved, date.today())
+        texts = {sid: text for sid, (_, text) in saved.items()}
+        updates = changes(ds.root, report.checks, texts, date.today())
         write_changes(ds.root, updates)
     # A source whose only finding was a changed passage, refreshed just now, holds again.
     written = {u.name for u in updates}

@@ -173,10 +173,14 @@ def read_saved_texts(ds: Dataset) -> dict[str, tuple[str, SourceText]]:
 
 
 def check_online(ds: Dataset, claims: Iterable[Any] = (), settings: FetchSettings | None = None,
-                 progress: Callable[[int, int, SourceCheck], None] | None = None) -> OnlineReport:
-    """Fetch every source's address and compare the page with what the dataset quotes."""
+                 progress: Callable[[int, int, SourceCheck], None] | None = None,
+                 saved: Mapping[str, tuple[str, SourceText]] | None = None) -> OnlineReport:
+    """Fetch every source's address and compare the page with what the dataset quotes.
+
+    `saved` is `read_saved_texts(ds)`, read here if not given.
+    """
     quotes = quotes_by_source(ds, claims)
-    saved = read_saved_texts(ds)
+    saved = read_saved_texts(ds) if saved is None else saved
     requests = [PageRequest(sid, s.url, ds.publishers[s.publisher_id].domains)
                 for sid, s in sorted(ds.sources.items()) if s.url]
     checked: dict[str, SourceCheck] = {}
