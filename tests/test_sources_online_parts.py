@@ -211,3 +211,35 @@ def test_writes_never_follow_a_symbolic_link(tmp_path: Path) -> None:
         write_changes(data, [Change("sources/a.txt", None, "new a")])
     assert list(elsewhere.iterdir()) == []
     assert sorted(p.name for p in (data / "sources").iterdir()) == ["a.txt"]
+
+
+def test_the_scheduled_workflow_runs_the_check_and_keeps_the_report() -> None:
+    import yaml
+
+    from conftest import REPO
+
+    flow = yaml.safe_load((REPO / ".github" / "workflows" / "sources.yml").read_text(encoding="utf-8"))
+    triggers = flow[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["schedule"][0]["cron"] and "workflow_dispatch" in triggers
+    steps = flow["jobs"]["check"]["steps"]
+    assert any(s.get("with", {}).get("python-version") == "3.11" for s in steps)
+    assert any("-r requirements.lock" in s.get("run", "") for s in steps)
+    check = next(s for s in steps if "sources check" in s.get("run", ""))
+    assert "iwf-stats sources check --online --json > sources-report.json" in check["run"]
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == "sources-report.json" and upload["if"] == "always()"
+    fail = steps[-1]
+    assert fail["if"] == f"steps.{check['id']}.outputs.status != '0'" and "exit 1" in fail["run"]
+
+
+def test_the_readme_states_the_limits_the_code_applies() -> None:
+    from iwf_stats.online import fetching as f
+
+    from conftest import REPO
+
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert f"at most {f.MAX_PER_HOST} requests at a time per host ({f.MAX_CONCURRENT} in all)" in readme
+    assert f"a {f.TIMEOUT_SECONDS:g} s timeout for connecting and for each read" in readme
+    assert f"{f.PAGE_DEADLINE_SECONDS:g} s for a whole page with its redirects" in readme
+    assert f"{f.MAX_PAGE_BYTES // 2**20} MiB per page, {f.MAX_REDIRECTS} redirects" in readme
+    assert f"User-Agent `{f.user_agent()}`".replace(iwf_stats.__version__, "<version>") in readme

@@ -28,9 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem
+from ..loading import TEXTS_FOLDER
 
 #: The folder, inside the data folder, that holds one text file per source.
-SOURCES_DIR = "sources"
+SOURCES_DIR = TEXTS_FOLDER
 #: The line that starts each passage.
 SEPARATOR = "---"
 #: Header keys a source text must have, in the order they are written.
