@@ -3,6 +3,7 @@ page text, the closest passage, which quotes belong to which source, and atomic 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -11,6 +12,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import iwf_stats
 from iwf_stats.claims import load_ledger
@@ -18,7 +21,7 @@ from iwf_stats.errors import Problem
 from iwf_stats.online.addresses import allowed_address
 from iwf_stats.online.check import Missing, Quote, QuoteCheck, SourceCheck, quotes_by_source
 from iwf_stats.online.closest import closest_passage
-from iwf_stats.online.pagetext import page_text
+from iwf_stats.online.pagetext import PageTextError, page_text
 from iwf_stats.online.passages import SourceText, normalise, occurs, parse_source_text, quote_parts
 from iwf_stats.online.update import Change, _sources_csv_change, changes, write_changes
 
@@ -243,3 +246,23 @@ def test_the_readme_states_the_limits_the_code_applies() -> None:
     assert f"{f.PAGE_DEADLINE_SECONDS:g} s for a whole page with its redirects" in readme
     assert f"{f.MAX_PAGE_BYTES // 2**20} MiB per page, {f.MAX_REDIRECTS} redirects" in readme
     assert f"User-Agent `{f.user_agent()}`".replace(iwf_stats.__version__, "<version>") in readme
+
+
+_FRAGMENTS = [b"<p>", b"</p>", b"<table><tr><td>", b"</td><td colspan=99999>", b"</table>", b"\x00", b"<!--",
+              b"<?xml version='1.0' encoding='utf-8'?>", b"&#xD800;", b"<meta charset='utf-16'>", b"\xff\xfe",
+              b"291,270 ", b"<br>", b"<pre>", b"<ol start=-5><li>", "’".encode()]
+
+
+@given(st.lists(st.sampled_from(_FRAGMENTS) | st.binary(max_size=8), max_size=30),
+       st.sampled_from([None, "utf-8", "latin-1", "utf-16", "no-such-charset", ""]))
+@settings(max_examples=150, deadline=None)
+def test_any_body_gives_text_or_a_page_text_error(parts: list[bytes], charset: str | None) -> None:
+    with contextlib.suppress(PageTextError):
+        assert isinstance(page_text(b"".join(parts), charset), str)
+
+
+@given(st.text(max_size=60), st.sampled_from(["https://www.iwf.org.uk/", "https://", "", "http://x.org/"]))
+@settings(max_examples=300, deadline=None)
+def test_any_address_is_allowed_or_refused_with_a_reason(tail: str, head: str) -> None:
+    reason = allowed_address(head + tail, IWF)
+    assert reason is None or (isinstance(reason, str) and reason)

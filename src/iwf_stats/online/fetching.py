@@ -79,9 +79,6 @@ class Fetched:
     body: bytes = b""
     charset: str | None = None
 
-    def final_url(self, url: str) -> str:
-        return self.redirects[-1] if self.redirects else url
-
 
 class _Stop(Exception):
     def __init__(self, outcome: Outcome, reason: str) -> None:
