@@ -266,3 +266,16 @@ def test_any_body_gives_text_or_a_page_text_error(parts: list[bytes], charset: s
 def test_any_address_is_allowed_or_refused_with_a_reason(tail: str, head: str) -> None:
     reason = allowed_address(head + tail, IWF)
     assert reason is None or (isinstance(reason, str) and reason)
+
+
+def test_a_page_laid_out_as_one_block_is_never_saved_whole(tmp_path: Path) -> None:
+    (tmp_path / "sources.csv").write_text("source_id,url\ns,https://iwf.org.uk/s\n", encoding="utf-8")
+    filler = "Other words here. " * 300
+    page = f"{filler}In 2024 it acted on  “291,270” webpages, a record. {filler}"
+    (change,) = changes(tmp_path, [_check(page, '"291,270" webpages')], {}, date(2026, 11, 26))
+    assert change.new.endswith("---\nIn 2024 it acted on “291,270” webpages, a record.\n")  # typographic quotes kept
+    from conftest import REPO
+    from iwf_stats.online.update import MAX_PASSAGE_CHARS
+
+    assert f"one block of over {MAX_PASSAGE_CHARS:,} characters" in " ".join(
+        (REPO / "README.md").read_text(encoding="utf-8").split())

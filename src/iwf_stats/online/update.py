@@ -33,6 +33,11 @@ from .passages import SOURCES_DIR, SourceText, normalise, occurs, quote_parts
 
 #: The sources.csv column holding each source text's SHA-256.
 SHA_COLUMN = "text_sha256"
+#: Longest passage saved whole; a longer "paragraph" (a page laid out as one block) is cut
+#: to the sentences around the quote, so a page is never saved whole.
+MAX_PASSAGE_CHARS = 2000
+#: How far before and after a quote to look for its sentence's ends, when cutting.
+_CONTEXT = 300
 
 _BLANKS = re.compile(r"[ \t\u00a0]+")
 
@@ -110,13 +115,31 @@ class _Paragraphs:
         end = at + len(normalise(part)) - 1
         first = max(i for i, s in enumerate(self.starts) if s <= at)
         last = max(i for i, s in enumerate(self.starts) if s <= end)
-        return "\n".join(self.paragraphs[first:last + 1])
+        passage = "\n".join(self.paragraphs[first:last + 1])
+        return passage if len(passage) <= MAX_PASSAGE_CHARS else _sentences_around(part, passage)
 
     def enclosing_closest(self, passage: str) -> str | None:
         from .closest import closest_passage
 
         found = closest_passage(passage, self.text)
         return None if found is None else self.enclosing(found.text)
+
+
+def _sentences_around(part: str, text: str) -> str:
+    """The sentence(s) of `text` that hold `part`, as written (at most `_CONTEXT` either side)."""
+    pattern = "".join(
+        r"\s+" if c == " " else "['‘’]" if c == "'" else '["“”]' if c == '"' else re.escape(c)
+        for c in normalise(part))
+    m = re.search(pattern, text)
+    if m is None:  # cannot happen for a part found in the same text; keep the part itself
+        return part
+    before = text[max(0, m.start() - _CONTEXT):m.start()]
+    cut = max(before.rfind(". "), before.rfind("\n"))
+    start = m.start() - len(before) + cut + 1 if cut >= 0 else m.start()
+    after = text[m.end():m.end() + _CONTEXT]
+    ends = [i for i in (after.find(". "), after.find("\n")) if i >= 0]
+    end = m.end() + min(ends) + 1 if ends else m.end()
+    return text[start:end].strip()
 
 
 def changes(data_dir: Path, checks: Iterable[SourceCheck], saved: Mapping[str, SourceText],
