@@ -18,12 +18,15 @@ from hypothesis import strategies as st
 import iwf_stats
 from iwf_stats.claims import load_ledger
 from iwf_stats.errors import Problem
+from iwf_stats.online import fetching as f
 from iwf_stats.online.addresses import allowed_address
 from iwf_stats.online.check import Missing, Quote, QuoteCheck, SourceCheck, quotes_by_source
 from iwf_stats.online.closest import closest_passage
 from iwf_stats.online.pagetext import PageTextError, page_text
 from iwf_stats.online.passages import SourceText, normalise, occurs, parse_source_text, quote_parts
-from iwf_stats.online.update import Change, _sources_csv_change, changes, write_changes
+from iwf_stats.online.update import MAX_PASSAGE_CHARS, Change, _sources_csv_change, changes, write_changes
+
+from conftest import REPO
 
 IWF = ("iwf.org.uk",)
 
@@ -219,8 +222,6 @@ def test_writes_never_follow_a_symbolic_link(tmp_path: Path) -> None:
 def test_the_scheduled_workflow_runs_the_check_and_keeps_the_report() -> None:
     import yaml
 
-    from conftest import REPO
-
     flow = yaml.safe_load((REPO / ".github" / "workflows" / "sources.yml").read_text(encoding="utf-8"))
     triggers = flow[True]  # YAML 1.1 reads the key `on` as true
     assert triggers["schedule"][0]["cron"] and "workflow_dispatch" in triggers
@@ -236,10 +237,6 @@ def test_the_scheduled_workflow_runs_the_check_and_keeps_the_report() -> None:
 
 
 def test_the_readme_states_the_limits_the_code_applies() -> None:
-    from iwf_stats.online import fetching as f
-
-    from conftest import REPO
-
     readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
     assert f"at most {f.MAX_PER_HOST} requests at a time per host ({f.MAX_CONCURRENT} in all)" in readme
     assert f"a {f.TIMEOUT_SECONDS:g} s timeout for connecting and for each read" in readme
@@ -274,8 +271,5 @@ def test_a_page_laid_out_as_one_block_is_never_saved_whole(tmp_path: Path) -> No
     page = f"{filler}In 2024 it acted on  “291,270” webpages, a record. {filler}"
     (change,) = changes(tmp_path, [_check(page, '"291,270" webpages')], {}, date(2026, 11, 26))
     assert change.new.endswith("---\nIn 2024 it acted on “291,270” webpages, a record.\n")  # typographic quotes kept
-    from conftest import REPO
-    from iwf_stats.online.update import MAX_PASSAGE_CHARS
-
     assert f"one block of over {MAX_PASSAGE_CHARS:,} characters" in " ".join(
         (REPO / "README.md").read_text(encoding="utf-8").split())
