@@ -219,8 +219,9 @@ def test_update_refreshes_only_pages_where_every_quote_holds(tmp_path: Path, sit
     code, out, _ = run(capsys, monkeypatch, site, data)
     assert code == 1
     before = dict(tree(data))
-    code, out, _ = run(capsys, monkeypatch, site, data, "--update")
+    code, out, err = run(capsys, monkeypatch, site, data, "--update")
     assert code == 1  # the revised figure still fails: it is a correction for a person to record
+    assert "1 source(s) no longer hold or could not be checked: revised\n" in err  # drifted is fixed
     assert (data / "sources" / "revised.txt").read_bytes() == before["sources/revised.txt"]
     new = (data / "sources" / "drifted.txt").read_text(encoding="utf-8")
     assert new.endswith(f"---\n{now}\n")

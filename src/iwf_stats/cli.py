@@ -142,7 +142,7 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
 
     from .online import check_online, read_saved_texts
     from .online.summary import report_text, source_line
-    from .online.update import changes, write_changes
+    from .online.update import changes, still_failing, write_changes
 
     if not args.online:
         print("iwf-stats: sources check needs --online (it fetches every source's page)", file=sys.stderr)
@@ -163,11 +163,7 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
         texts = {sid: text for sid, (_, text) in saved.items()}
         updates = changes(ds.root, report.checks, texts, date.today())
         write_changes(ds.root, updates)
-    # A source whose only finding was a changed passage, refreshed just now, holds again.
-    written = {u.name for u in updates}
-    failed = [c for c in report.failed
-              if not (c.status == "changed" and all(q.present for q in c.quotes)
-                      and f"sources/{c.source_id}.txt" in written)]
+    failed = still_failing(report.failed, updates)
     if args.json:
         out = report.to_json()
         if args.update:

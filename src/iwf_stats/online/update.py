@@ -163,6 +163,15 @@ def changes(data_dir: Path, checks: Iterable[SourceCheck], saved: Mapping[str, S
     return out
 
 
+def still_failing(failed: Iterable[SourceCheck], written: Iterable[Change]) -> list[SourceCheck]:
+    """The failed checks less those `--update` has just fixed: a source whose only finding was
+    a changed saved passage, and whose saved text was rewritten from the page."""
+    names = {c.name for c in written}
+    return [c for c in failed
+            if not (c.status == "changed" and all(q.present for q in c.quotes)
+                    and f"{SOURCES_DIR}/{c.source_id}.txt" in names)]
+
+
 def _current(path: Path, fallback: str | None) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
