@@ -1,7 +1,8 @@
 """The command line: a thin face over the library.
 
 Only this module prints or chooses exit codes. Exit status: 0 success; 1 a check
-failed (a claim no longer reproduces as recorded, or a notebook failed); 2 the data is
+failed (a claim no longer reproduces as recorded, a notebook failed, or a source's page
+no longer holds its quotes or could not be reached); 2 the data is
 invalid, the command was misused or an output cannot be written; 3 an internal error
 (a bug: run with IWF_STATS_DEBUG=1 to see the traceback).
 
@@ -25,6 +26,7 @@ from .report.outdir import OutputRefused
 if TYPE_CHECKING:
     from .claims import Ledger
     from .dataset import Dataset
+    from .online import FetchSettings, SourceCheck
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -128,6 +130,59 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _fetch_settings() -> FetchSettings:
+    """The online check's limits (the documented defaults); tests replace this function."""
+    from .online import FetchSettings
+
+    return FetchSettings()
+
+
+def cmd_sources_check(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .online import check_online, read_saved_texts
+    from .online.summary import report_text, source_line
+    from .online.update import changes, still_failing, write_changes
+
+    if not args.online:
+        print("iwf-stats: sources check needs --online (it fetches every source's page)", file=sys.stderr)
+        return EXIT_INVALID
+    ds, ledger = _load_with_claims(args.data_dir)
+    saved = read_saved_texts(ds)  # invalid saved texts are invalid data: found before fetching anything
+    settings = _fetch_settings()
+
+    def progress(done: int, total: int, check: SourceCheck) -> None:
+        sys.stderr.write(f"[{done}/{total}] {source_line(check)}\n")
+        sys.stderr.flush()
+
+    sys.stderr.write(f"checking {sum(1 for s in ds.sources.values() if s.url)} source addresses, "
+                     f"at most {settings.per_host} requests at a time per host\n")
+    report = check_online(ds, ledger.claims, settings, progress, saved)
+    updates = []
+    if args.update:
+        texts = {sid: text for sid, (_, text) in saved.items()}
+        updates = changes(ds.root, report.checks, texts, date.today())
+        write_changes(ds.root, updates)
+    failed = still_failing(report.failed, updates)
+    if args.json:
+        out = report.to_json()
+        if args.update:
+            out["updates"] = [{"file": u.name, "diff": u.diff()} for u in updates]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        print(report_text(report))
+        if args.update:
+            for u in updates:
+                print(u.diff(), end="")
+            print(f"updated {len(updates)} file(s) in {shown_path(ds.root)}" if updates
+                  else "no saved text needed updating")
+    if failed:
+        print(f"iwf-stats: {len(failed)} source(s) no longer hold or could not be checked: "
+              + ", ".join(c.source_id for c in failed), file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="iwf-stats",
@@ -162,6 +217,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("datapackage", help="regenerate data/datapackage.json from the record models")
     _data_arg(p)
     p.set_defaults(func=cmd_datapackage)
+    p = sub.add_parser("sources", help="check the sources themselves")
+    sources = p.add_subparsers(dest="sources_command", required=True, metavar="SUBCOMMAND")
+    p = sources.add_parser("check", help="fetch every source's page and check that the quotes are still there")
+    p.add_argument("--online", action="store_true",
+                   help="fetch the pages (only on each publisher's own hosts); required")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the text report")
+    p.add_argument("--update", action="store_true",
+                   help="refresh the saved passages from pages on which every quote still holds; print the diff")
+    _data_arg(p)
+    p.set_defaults(func=cmd_sources_check)
     return parser
 
 
