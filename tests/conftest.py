@@ -11,7 +11,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
-SHARED_SOURCES = REPO.parent / "shared" / "sources"
 #: Fixed "today" for loader tests, so a year check never depends on the clock.
 TODAY = date(2026, 11, 25)
 

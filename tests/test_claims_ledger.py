@@ -16,6 +16,7 @@ from iwf_stats.claims import check, load_ledger
 
 from conftest import DATA, REPO, edit, read_rows, retext, write_rows
 
+
 def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "iwf_stats", *args], capture_output=True,
                           text=True, cwd=cwd)
