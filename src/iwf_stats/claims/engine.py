@@ -59,6 +59,9 @@ class ClaimResult:
     #: The observations the computed figure was derived from, in the order the arithmetic
     #: uses them (a change: from-year, to-year), so an output can print the same sum.
     figures: tuple[Observation, ...] = field(default=())
+    #: The years the claim is about, as the ledger states them (a change: from, to), whether
+    #: or not the data holds a figure for them.
+    years: tuple[int, ...] = field(default=())
 
     @property
     def reproduces(self) -> bool:
@@ -124,7 +127,14 @@ def evaluate(claim: Claim, ds: Dataset) -> ClaimResult:
     return ClaimResult(claim.id, claim.kind, claim.document, claim.quote, claim.stated,
                        out.computed, out.verdict, claim.expected, out.explanation, out.number,
                        tuple(dict.fromkeys(out.sources)), getattr(claim, "rounding", None),
-                       out.figures)
+                       out.figures, _years(claim))
+
+
+def _years(claim: Claim) -> tuple[int, ...]:
+    if isinstance(claim, ChangeClaim):
+        return (claim.from_year, claim.to_year)
+    year = getattr(claim, "year", None)
+    return (year,) if isinstance(year, int) else ()
 
 
 # --- helpers ---
