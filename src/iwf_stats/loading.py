@@ -371,7 +371,7 @@ def _against_definition(o: Observation, s: Series, path: str, line: int) -> list
         out.append(Problem(path, line, "wording",
                            f"{o.wording!r} is not a wording of {s.series_id}; its sources may say: "
                            + " | ".join(s.wordings)))
-    elif normalise(o.wording).lower() not in normalise(o.quote).lower():
+    elif o.wording not in o.quote and normalise(o.wording).lower() not in normalise(o.quote).lower():
         out.append(Problem(path, line, "wording", f"{o.wording!r} does not occur in the quote"))
     percent = o.as_written.endswith("%") or "per cent" in o.as_written or "percent" in o.as_written
     if s.unit == "percent":

@@ -30,8 +30,7 @@ from .errors import Problem
 
 SEPARATOR = "---"
 HEADER_KEYS = ("address", "taken", "note")
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
-_SPACE = re.compile(r"\s+")
+_QUOTES = {"‘": "'", "’": "'", "“": '"', "”": '"'}
 
 
 def normalise(text: str) -> str:
@@ -40,7 +39,10 @@ def normalise(text: str) -> str:
     >>> normalise("It’s  “here”\\n now")
     'It\\'s "here" now'
     """
-    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+    if not text.isascii():  # str.translate is slow; most text has no typographic quotes
+        for curly, straight in _QUOTES.items():
+            text = text.replace(curly, straight)
+    return " ".join(text.split())
 
 
 def parts(quote: str) -> list[str]:
@@ -68,6 +70,8 @@ class SourceText:
     passages: tuple[Passage, ...]
     sha256: str
     _cache: dict[str, tuple[Passage, ...] | None] = field(default_factory=dict, repr=False)
+    _words: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _texts: list[str] = field(default_factory=list, repr=False)
 
     def find(self, quote: str) -> tuple[Passage, ...] | None:
         """The passages the quote's parts occur in, or None when a part occurs in none."""
@@ -75,7 +79,7 @@ class SourceText:
             return self._cache[quote]
         found: list[Passage] = []
         for part in parts(quote):
-            hit = next((p for p in self.passages if part in p.normalised), None)
+            hit = next((self.passages[i] for i in self._candidates(part) if part in self._texts[i]), None)
             if hit is None:
                 self._cache[quote] = None
                 return None
@@ -83,6 +87,27 @@ class SourceText:
         result = tuple(dict.fromkeys(found))
         self._cache[quote] = result
         return result
+
+    def _candidates(self, part: str) -> list[int]:
+        """The passages that could hold `part`: those containing its rarest whole word (a word
+        with words on both sides is whole in any passage that holds the part). Keeps a file of
+        many passages (a table of thousands of rows) from being scanned once per quote."""
+        if not self._texts:
+            self._texts = [p.normalised for p in self.passages]
+            for i, text in enumerate(self._texts):
+                for word in set(text.split(" ")):
+                    self._words.setdefault(word, []).append(i)
+        inner = part.split(" ")[1:-1]
+        if not inner:
+            return list(range(len(self._texts)))
+        best: list[int] | None = None
+        for w in inner:
+            found = self._words.get(w, [])
+            if len(found) <= 2:
+                return found
+            if best is None or len(found) < len(best):
+                best = found
+        return best or []
 
 
 def sha256_of(path: Path) -> str:
