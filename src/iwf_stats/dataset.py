@@ -194,6 +194,30 @@ class Dataset:
 
         return pd.DataFrame([s.model_dump() for s in self.series.values()])
 
+    def breaks_frame(self) -> pd.DataFrame:
+        """The method changes (breaks.csv), by series and year."""
+        import pandas as pd
+
+        columns = ["series_id", "year", "label", "description", "source_id", "quote"]
+        return pd.DataFrame([b.model_dump() for b in sorted(self.breaks, key=lambda b: (b.series_id, b.year))],
+                            columns=columns)
+
+    def totals_frame(self) -> pd.DataFrame:
+        """Published totals over several years (totals.csv)."""
+        import pandas as pd
+
+        columns = ["series_id", "from_year", "to_year", "value", "bound", "as_written", "source_id",
+                   "wording", "quote", "note"]
+        return pd.DataFrame([t.model_dump() for t in self.totals], columns=columns)
+
+    def gaps_frame(self) -> pd.DataFrame:
+        """The headline cells searched for and not found (gaps.csv)."""
+        import pandas as pd
+
+        columns = ["series_id", "year", "category", "searched", "note"]
+        return pd.DataFrame([g.model_dump() for g in sorted(self.gaps, key=lambda g: (g.series_id, g.year))],
+                            columns=columns)
+
     def facts_frame(self) -> pd.DataFrame:
         import pandas as pd
 
