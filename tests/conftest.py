@@ -11,7 +11,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
-SHARED_SOURCES = REPO.parent / "shared" / "sources"
 #: Fixed "today" for loader tests, so a year check never depends on the clock.
 TODAY = date(2026, 11, 25)
 
@@ -57,3 +56,16 @@ def append(data_dir: Path, table: str, row: dict[str, str]) -> int:
     rows.append({k: row.get(k, "") for k in header})
     write_rows(path, header, rows)
     return len(rows) + 1
+
+
+def retext(data_dir: Path, source_id: str, old: str, new: str) -> None:
+    """Change a source's saved text (as a publisher's revision would) and record its new
+    SHA-256 in sources.csv, so that only the change itself is left for the checks to see."""
+    import hashlib
+
+    path = data_dir / "sources" / f"{source_id}.txt"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    edit(data_dir, "sources", {"source_id": source_id},
+         text_sha256=hashlib.sha256(path.read_bytes()).hexdigest())

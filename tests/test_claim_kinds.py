@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimkit import claim, dataset, fact, obs
+from claimkit import claim, dataset, fact, obs, total
 from iwf_stats.claims import evaluate
 
 
@@ -140,6 +140,76 @@ def test_record_over_years_the_data_lacks_is_unverifiable() -> None:
     r = evaluate(claim("record", "record", series="pages", year=2024, since={"fact": "founded"}), ds)
     assert r.verdict == "unverifiable"
     assert "1996–2012, 2014–2023 are not in the dataset" in r.explanation
+
+
+# --- record_bounded: published totals bound the years the data lacks ---
+
+def _bounded(ds):  # type: ignore[no-untyped-def]
+    return evaluate(claim("record_bounded", "record", series="pages", year=2024, since={"year": 2020}), ds)
+
+
+def test_record_bounded_by_a_total_below_the_figure_is_supported() -> None:
+    # 2020–2022 together were at most 8; 2023 is known: 2024 (9) beats every year
+    ds = dataset({2023: 7, 2024: 9}, totals=(total(2020, 2022, 8, "at_most"),))
+    r = _bounded(ds)
+    assert r.verdict == "supported"
+    assert "2020–2022: within pages's total for 2020–2022, at most 8 (src)" in r.explanation
+
+
+def test_record_bounded_subtracts_the_known_years_a_total_covers() -> None:
+    # 2020–2023 sum to exactly 12, of which 2023 is 7: the other years together are 5 < 9
+    ds = dataset({2023: 7, 2024: 9}, totals=(total(2020, 2023, 12),))
+    r = _bounded(ds)
+    assert r.verdict == "supported"
+    assert "less the known years 2023 = 5" in r.explanation
+
+
+def test_record_bounded_with_a_total_that_leaves_room_is_unverifiable() -> None:
+    # 2020–2022 at most 9: one of those years could equal 2024's 9
+    ds = dataset({2023: 7, 2024: 9}, totals=(total(2020, 2022, 9, "at_most"),))
+    r = _bounded(ds)
+    assert r.verdict == "unverifiable"
+    assert "2020–2022 are neither in the dataset nor bounded below 9" in r.explanation
+
+
+def test_record_bounded_ignores_a_lower_bound() -> None:
+    ds = dataset({2023: 7, 2024: 9}, totals=(total(2020, 2022, 3, "at_least"),))
+    assert _bounded(ds).verdict == "unverifiable"
+
+
+def test_record_bounded_by_a_total_that_misses_a_year_is_unverifiable() -> None:
+    ds = dataset({2023: 7, 2024: 9}, totals=(total(2021, 2022, 4, "at_most"),))
+    r = _bounded(ds)
+    assert r.verdict == "unverifiable"
+    assert "2020 are neither in the dataset" in r.explanation
+
+
+def test_record_bounded_is_contradicted_by_a_known_higher_year() -> None:
+    ds = dataset({2021: 11, 2024: 9}, totals=(total(2020, 2022, 12, "at_most"),))
+    assert _bounded(ds).verdict == "contradicted"
+
+
+def test_record_bounded_by_the_total_of_a_series_that_contains_it() -> None:
+    # 'inner' lies within 'all' (series.csv `within`): all's total bounds inner's missing years
+    inner = tuple(obs(y, v, series="inner") for y, v in {2023: 7, 2024: 9}.items())
+    ds = dataset({}, extra=inner, totals=(total(2020, 2022, 8, "at_most", series="all"),))
+    c = claim("record_bounded", "record", series="inner", year=2024, since={"year": 2020})
+    r = evaluate(c, ds)
+    assert r.verdict == "supported", r.explanation
+    assert "within all's total" in r.explanation
+    # the same total on an unrelated series bounds nothing
+    ds2 = dataset({}, extra=inner, totals=(total(2020, 2022, 8, "at_most", series="part"),))
+    assert evaluate(c, ds2).verdict == "unverifiable"
+
+
+def test_record_bounded_by_a_known_year_of_the_containing_series() -> None:
+    inner = tuple(obs(y, v, series="inner") for y, v in {2021: 5, 2022: 5, 2023: 7, 2024: 9}.items())
+    outer = (obs(2020, 8, series="all"),)
+    ds = dataset({}, extra=inner + outer)
+    c = claim("record_bounded", "record", series="inner", year=2024, since={"year": 2020})
+    r = evaluate(c, ds)
+    assert r.verdict == "supported"
+    assert "2020: at most all's 8" in r.explanation
 
 
 # --- duration, date, relative date ---

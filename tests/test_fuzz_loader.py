@@ -60,6 +60,6 @@ def test_damaged_rows_give_a_dataset_or_a_clean_error_list(case: tuple[str, list
         except DataError as e:
             assert e.problems, "a DataError must list at least one problem"
             for p in e.problems:
-                assert p.path.endswith((".csv", ".json")) and p.field and p.message
+                assert p.path.endswith((".csv", ".json", ".txt")) and p.field and p.message
         else:
             assert isinstance(result, Dataset)

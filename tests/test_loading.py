@@ -40,7 +40,7 @@ def test_shipped_data_loads() -> None:
     ds = load(DATA, today=TODAY)
     assert len(ds.observations) == len(read_rows(DATA / "observations.csv")[1])
     assert len(ds.sources) == len(read_rows(DATA / "sources.csv")[1])
-    assert ds.preferred("webpages_actioned", 2024).source_id == "iwf_adir_2024_reports"
+    assert ds.preferred("webpages_actioned", 2024).source_id == "iwf_adir_2024_foreword"
 
 
 def test_conflicts_list_every_disagreement_with_the_preferred_value_first() -> None:
@@ -49,8 +49,9 @@ def test_conflicts_list_every_disagreement_with_the_preferred_value_first() -> N
     assert found == {
         ("webpages_actioned", 2014): (31266, [31260, 31266]),
         ("webpages_actioned", 2016): (57335, [57335, 57338]),
-        ("webpages_actioned", 2023): (275652, [275650, 275652]),
+        ("webpages_actioned", 2023): (275652, [275650, 275652, 275655]),
         ("webpages_actioned", 2024): (291273, [291270, 291273]),
+        ("reports_assessed", 2021): (361062, [361000, 361026, 361062]),
     }
 
 
@@ -95,7 +96,7 @@ def test_frames_hold_the_records() -> None:
     pref = ds.preferred_frame("webpages_actioned")
     assert pref["year"].tolist() == sorted(pref["year"])
     assert pref.set_index("year").loc[2024, "value"] == 291273
-    assert set(ds.conflicts_frame()["year"]) == {2014, 2016, 2023, 2024}
+    assert set(ds.conflicts_frame()["year"]) == {2014, 2016, 2021, 2023, 2024}
 
 
 # --- one test per validation rule, each naming file, line and field ---
@@ -132,7 +133,7 @@ def test_year_after_its_source_was_published(data_copy: Path) -> None:
 
 def test_year_in_the_future(data_copy: Path) -> None:
     line = edit(data_copy, "observations", {"source_id": "iwf_highlights", "year": "2015",
-                                            "series_id": "webpages_actioned"}, year="2027")
+                                            "series_id": "reports_actioned_incl_newsgroups"}, year="2027")
     assert only(data_copy) == Problem(obs_path(data_copy), line, "year", "2027 is in the future")
 
 
@@ -156,7 +157,7 @@ def test_duplicate_observation(data_copy: Path) -> None:
     line = append(data_copy, "observations", rows[first - 2])
     assert only(data_copy) == Problem(
         obs_path(data_copy), line, "source_id",
-        f"duplicate: webpages_actioned 2021 '' from iwf_ar_2021 is already on line {first}")
+        f"duplicate: reports_actioned_incl_newsgroups 2021 '' from iwf_ar_2021 is already on line {first}")
 
 
 def test_duplicate_source_id(data_copy: Path) -> None:
@@ -187,7 +188,8 @@ def test_thousands_separator_in_the_wrong_place(data_copy: Path) -> None:
 
 def test_rounded_value_that_does_not_end_in_zero(data_copy: Path) -> None:
     line = edit(data_copy, "observations", {"source_id": "iwf_ar_2021",
-                                            "series_id": "webpages_actioned"}, rounding="nearest_10")
+                                            "series_id": "reports_actioned_incl_newsgroups"},
+                rounding="nearest_10")
     assert only(data_copy) == Problem(obs_path(data_copy), line, "rounding",
                                       "252,194 cannot be rounded to the nearest ten")
 
@@ -203,9 +205,9 @@ def test_stated_rounding_must_hold_against_the_exact_value(data_copy: Path) -> N
 def test_percentage_above_100(data_copy: Path) -> None:
     where = {"series_id": "share_of_webpages_actioned_by_hosting_country", "category": "Netherlands"}
     line = edit(data_copy, "observations", where, value="129", as_written="129%",
-                quote="Netherlands | 83,037 | 129%")
-    assert only(data_copy) == Problem(obs_path(data_copy), line, "value",
-                                      "a percentage must be 0–100, got 129")
+                quote="Host country | Number of reports | % of total number of reports … Netherlands | 83,037 | 129%")
+    assert Problem(obs_path(data_copy), line, "value", "a percentage must be 0–100, got 129") \
+        in problems(data_copy)
 
 
 def test_address_must_be_https(data_copy: Path) -> None:
@@ -256,13 +258,13 @@ def test_every_problem_in_one_run(data_copy: Path) -> None:
 def test_line_numbers_count_physical_lines_of_multiline_records(data_copy: Path) -> None:
     path = data_copy / "series.csv"
     text = path.read_text(encoding="utf-8").replace(
-        "Excludes newsgroups.", "Excludes\nnewsgroups.", 1)
+        "per calendar year.", "per\ncalendar year.", 1)
     path.write_text(text, encoding="utf-8")
     lines = text.splitlines()
     edit_line = next(i for i, x in enumerate(lines, start=1) if x.startswith("reports_assessed,"))
     assert edit_line == 5  # the third record, pushed one line down by the two-line first record
-    text = text.replace("reports_assessed,Reports assessed,reports,",
-                        "reports_assessed,Reports assessed,count,")
+    text = text.replace("reports_assessed,Reports assessed,iwf,count,",
+                        "reports_assessed,Reports assessed,iwf,number,")
     path.write_text(text, encoding="utf-8")
     found = only(data_copy)
     assert (found.line, found.field) == (edit_line, "unit")
@@ -295,10 +297,15 @@ def test_missing_unknown_and_doubled_columns(data_copy: Path) -> None:
     lines[0] = "series_id,title,title,units,definition\n"
     path.write_text("".join(lines))
     found = [p for p in problems(data_copy) if p.path == str(path)]
+    columns = ("series_id, title, publisher_id, unit, counts, wordings, newsgroups, dimension, "
+               "share_of, within, definition")
     assert found == [
+        Problem(str(path), 1, "counts", "required column is missing"),
+        Problem(str(path), 1, "publisher_id", "required column is missing"),
         Problem(str(path), 1, "title", "column named twice in the header"),
         Problem(str(path), 1, "unit", "required column is missing"),
-        Problem(str(path), 1, "units", "unknown column; expected only: series_id, title, unit, definition"),
+        Problem(str(path), 1, "units", f"unknown column; expected only: {columns}"),
+        Problem(str(path), 1, "wordings", "required column is missing"),
     ]
 
 
@@ -307,7 +314,7 @@ def test_short_row(data_copy: Path) -> None:
     with path.open("a") as f:
         f.write("orphan,Orphan\n")
     n = len(path.read_text().splitlines())
-    assert only(data_copy) == Problem(str(path), n, "(row)", "has 2 fields, the header has 4")
+    assert only(data_copy) == Problem(str(path), n, "(row)", "has 2 fields, the header has 11")
 
 
 def test_unterminated_quote(data_copy: Path) -> None:

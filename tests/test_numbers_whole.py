@@ -12,6 +12,8 @@ from iwf_stats.claims import check, load_ledger
 from iwf_stats.numbers import NumberFormatError, parse_count, parse_number
 from iwf_stats.summary import check_table
 
+from conftest import retext
+
 
 @pytest.mark.parametrize(("text", "value"), [
     ("830 percent", Decimal(830)), ("830 thousand percent", Decimal(830_000)),
@@ -37,6 +39,8 @@ def test_830_thousand_percent_never_checks_out_as_830(data_copy: Path) -> None:
     text = text.replace("an increase of 830 percent in the past decade", "an increase of 830 thousand percent"
                         " in the past decade").replace('stated = "830 percent"', 'stated = "830 thousand percent"', 1)
     ledger.write_text(text, encoding="utf-8")
+    retext(data_copy, "seed_article", "an increase of 830 percent in the past decade",
+           "an increase of 830 thousand percent in the past decade")  # as if the article said so
     ds = load(data_copy)
     result = check(ds, load_ledger(ds)).result("article_830_percent")
     assert result.verdict == "contradicted"

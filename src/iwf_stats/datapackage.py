@@ -38,11 +38,18 @@ PRIMARY_KEYS = {
     "series": ["series_id"],
     "observations": ["series_id", "year", "category", "source_id"],
     "facts": ["fact_id"],
+    "breaks": ["series_id", "year", "source_id"],
+    "totals": ["series_id", "from_year", "to_year", "source_id", "value"],
+    "gaps": ["series_id", "year", "category"],
 }
 FOREIGN_KEYS = {
     "sources": [("publisher_id", "publishers", "publisher_id")],
     "observations": [("series_id", "series", "series_id"), ("source_id", "sources", "source_id")],
     "facts": [("source_id", "sources", "source_id")],
+    "series": [("publisher_id", "publishers", "publisher_id")],
+    "breaks": [("series_id", "series", "series_id"), ("source_id", "sources", "source_id")],
+    "totals": [("series_id", "series", "series_id"), ("source_id", "sources", "source_id")],
+    "gaps": [("series_id", "series", "series_id")],
 }
 
 

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .preference import preference_key, why_preferred
-from .records import Fact, Observation, Publisher, Series, Source
+from .records import Break, Fact, Gap, Observation, Publisher, Series, Source, Total
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .sourcetext import SourceText
 
 Key = tuple[str, int, str]
 
@@ -50,6 +52,14 @@ class Dataset:
     observations: tuple[Observation, ...]
     facts: Mapping[str, Fact]
     root: Path = field(compare=False)
+    breaks: tuple[Break, ...] = ()
+    totals: tuple[Total, ...] = ()
+    gaps: tuple[Gap, ...] = ()
+    #: Each source's saved passages (data/sources/<source_id>.txt).
+    source_texts: Mapping[str, SourceText] = field(default_factory=dict, compare=False)
+    #: (source_id, line) of every passage a quote in the data tables uses; the claims
+    #: ledger adds its own when it is loaded, and a passage nothing quotes is an error.
+    quoted_passages: frozenset[tuple[str, int]] = field(default=frozenset(), compare=False)
 
     @cached_property
     def _by_key(self) -> dict[Key, list[Observation]]:
@@ -65,18 +75,34 @@ class Dataset:
         return list(self._by_key.get((series_id, year, category), []))
 
     def preferred(self, series_id: str, year: int, category: str = "") -> Observation | None:
-        """The value the project uses for this series-year (see `preference`), or None."""
+        """The value the project uses for this series-year (see `preference`), or None.
+        A superseded figure is never preferred (a correction always exists beside it)."""
         found = self._by_key.get((series_id, year, category))
-        return found[0] if found else None
+        return found[0] if found and found[0].superseded_by is None else None
 
     def preferred_values(self, series_id: str | None = None) -> list[Observation]:
         """One observation per series-year-category, sorted by series, category and year."""
         keys = sorted((k for k in self._by_key if series_id is None or k[0] == series_id),
                       key=lambda k: (k[0], k[2], k[1]))
-        return [self._by_key[k][0] for k in keys]
+        return [self._by_key[k][0] for k in keys if self._by_key[k][0].superseded_by is None]
 
     def years(self, series_id: str, category: str = "") -> list[int]:
-        return sorted(y for s, y, c in self._by_key if s == series_id and c == category)
+        return sorted(y for s, y, c in self._by_key
+                      if s == series_id and c == category and self.preferred(s, y, c) is not None)
+
+    def breaks_for(self, series_id: str) -> list[Break]:
+        """The method changes recorded for a series, in year order."""
+        return sorted((b for b in self.breaks if b.series_id == series_id), key=lambda b: b.year)
+
+    def totals_for(self, series_id: str) -> list[Total]:
+        """Published totals over several years of a series, by span."""
+        return sorted((t for t in self.totals if t.series_id == series_id),
+                      key=lambda t: (t.from_year, t.to_year, t.value))
+
+    def gap(self, series_id: str, year: int, category: str = "") -> Gap | None:
+        """The record that this series-year was searched for and not found, if any."""
+        return next((g for g in self.gaps if (g.series_id, g.year, g.category)
+                     == (series_id, year, category)), None)
 
     def facts_on(self, topic: str) -> list[Fact]:
         return [f for f in self.facts.values() if f.topic == topic]
@@ -167,6 +193,30 @@ class Dataset:
         import pandas as pd
 
         return pd.DataFrame([s.model_dump() for s in self.series.values()])
+
+    def breaks_frame(self) -> pd.DataFrame:
+        """The method changes (breaks.csv), by series and year."""
+        import pandas as pd
+
+        columns = ["series_id", "year", "label", "description", "source_id", "quote"]
+        return pd.DataFrame([b.model_dump() for b in sorted(self.breaks, key=lambda b: (b.series_id, b.year))],
+                            columns=columns)
+
+    def totals_frame(self) -> pd.DataFrame:
+        """Published totals over several years (totals.csv)."""
+        import pandas as pd
+
+        columns = ["series_id", "from_year", "to_year", "value", "bound", "as_written", "source_id",
+                   "wording", "quote", "note"]
+        return pd.DataFrame([t.model_dump() for t in self.totals], columns=columns)
+
+    def gaps_frame(self) -> pd.DataFrame:
+        """The headline cells searched for and not found (gaps.csv)."""
+        import pandas as pd
+
+        columns = ["series_id", "year", "category", "searched", "note"]
+        return pd.DataFrame([g.model_dump() for g in sorted(self.gaps, key=lambda g: (g.series_id, g.year))],
+                            columns=columns)
 
     def facts_frame(self) -> pd.DataFrame:
         import pandas as pd

@@ -14,6 +14,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ from pydantic import ValidationError
 
 from .dataset import Dataset
 from .errors import DataError, Problem, shown_path
-from .numbers import ROUNDING_RULES, apply_rounding
-from .records import TABLES, Fact, Observation, Publisher, Record, Series, Source
+from .numbers import ROUNDING_RULES, apply_rounding, true_range
+from .records import TABLES, Break, Fact, Gap, Observation, Publisher, Record, Series, Source, Total
+from .sourcetext import SourceText, normalise, read_source_text
 from .tables import Row, Table, not_a_plain_file, read_csv
 
 #: The facts' topic that dates the IWF's founding: no figure can describe an earlier year.
@@ -160,9 +162,22 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
     observations = records["observations"]
     refs = _References(publishers, sources, series, invalid_ids, frozenset(broken))
     _check_sources(sources, refs, shown["sources"], problems)
+    _check_series(series, refs, shown["series"], problems)
     _check_facts(facts, refs, shown["facts"], problems)
     founded = min((int(f.value[:4]) for _, f in facts.values() if f.topic == FOUNDING_TOPIC), default=None)
-    _check_observations(observations, refs, shown["observations"], problems, today or date.today(), founded)
+    today = today or date.today()
+    _check_observations(observations, refs, shown["observations"], problems, today, founded)
+    bad_urls = {p.line for p in problems if p.path == shown["sources"] and p.field == "url"}
+    texts = _read_source_texts(root, sources, problems, bad_urls, invalid_ids)
+    quotes = _Quotes(texts, refs, problems)
+    for name in ("observations", "facts", "breaks", "totals"):
+        for line, rec in records[name]:
+            quotes.check(shown[name], line, rec.source_id, rec.quote)
+    _check_breaks(records["breaks"], refs, shown["breaks"], problems, today, founded)
+    totals = records["totals"]
+    _check_totals(totals, observations, refs, shown["totals"], problems)
+    _check_gaps(records["gaps"], observations, refs, shown["gaps"], problems)
+    _check_within(series, observations, shown["observations"], problems)
     if problems:
         raise DataError(problems)
     return Dataset(
@@ -172,6 +187,11 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
         observations=tuple(o for _, o in observations),
         facts={k: v for k, (_, v) in facts.items()},
         root=root,
+        breaks=tuple(b for _, b in records["breaks"]),
+        totals=tuple(t for _, t in totals),
+        gaps=tuple(g for _, g in records["gaps"]),
+        source_texts=texts,
+        quoted_passages=frozenset(quotes.used),
     )
 
 
@@ -281,6 +301,7 @@ def _check_observations(observations: list[tuple[int, Observation]], refs: _Refe
                         path: str, problems: list[Problem], today: date, founded: int | None) -> None:
     seen: dict[tuple[str, int, str, str], int] = {}
     exact: dict[tuple[str, int, str], list[Observation]] = {}
+    supersede: list[tuple[int, Observation]] = []
     for line, o in observations:
         okey = (o.series_id, o.year, o.category)
         key = (*okey, o.source_id)
@@ -292,9 +313,15 @@ def _check_observations(observations: list[tuple[int, Observation]], refs: _Refe
             seen[key] = line
         if refs.unknown(refs.series, o.series_id):
             problems.append(Problem(path, line, "series_id", f"unknown series {o.series_id!r}"))
-        elif o.series_id in refs.series and refs.series[o.series_id][1].unit == "percent" \
-                and o.value > 100:
-            problems.append(Problem(path, line, "value", f"a percentage must be 0–100, got {o.value}"))
+        elif o.series_id in refs.series:
+            problems.extend(_against_definition(o, refs.series[o.series_id][1], path, line))
+        if o.superseded_by is not None:
+            if refs.unknown(refs.sources, o.superseded_by):
+                problems.append(Problem(path, line, "superseded_by", f"unknown source {o.superseded_by!r}"))
+            elif o.superseded_by == o.source_id:
+                problems.append(Problem(path, line, "superseded_by", "a figure cannot supersede itself"))
+            else:
+                supersede.append((line, o))
         source = refs.sources.get(o.source_id)
         if refs.unknown(refs.sources, o.source_id):
             problems.append(Problem(path, line, "source_id", f"unknown source {o.source_id!r}"))
@@ -308,6 +335,11 @@ def _check_observations(observations: list[tuple[int, Observation]], refs: _Refe
             problems.append(Problem(path, line, "year", f"{o.year} is before the IWF was founded ({founded})"))
         if o.rounding == "exact":
             exact.setdefault(okey, []).append(o)
+    for line, o in supersede:
+        if (*o.key, o.superseded_by) not in seen:
+            problems.append(Problem(path, line, "superseded_by",
+                                    f"{o.superseded_by} publishes no figure for {o.series_id} {o.year}"
+                                    f"{' ' + repr(o.category) if o.category else ''} to supersede this one"))
     for line, o in observations:
         if o.rounding == "exact":
             continue
@@ -330,3 +362,188 @@ def _check_facts(facts: dict[str, tuple[int, Fact]], refs: _References, path: st
             problems.append(Problem(path, line, "source_id", f"unknown source {f.source_id!r}"))
         if f.unit == "percent" and not 0 <= float(f.value) <= 100:
             problems.append(Problem(path, line, "value", f"a percentage must be 0–100, got {f.value}"))
+
+
+def _against_definition(o: Observation, s: Series, path: str, line: int) -> list[Problem]:
+    """An observation that contradicts its series' definition (series.csv) is an error."""
+    out = []
+    if o.wording not in s.wordings:
+        out.append(Problem(path, line, "wording",
+                           f"{o.wording!r} is not a wording of {s.series_id}; its sources may say: "
+                           + " | ".join(s.wordings)))
+    elif o.wording not in o.quote and normalise(o.wording).lower() not in normalise(o.quote).lower():
+        out.append(Problem(path, line, "wording", f"{o.wording!r} does not occur in the quote"))
+    percent = o.as_written.endswith("%") or "per cent" in o.as_written or "percent" in o.as_written
+    if s.unit == "percent":
+        if o.value > 100:
+            out.append(Problem(path, line, "value", f"a percentage must be 0–100, got {o.value}"))
+        if not percent:
+            out.append(Problem(path, line, "as_written",
+                               f"{s.series_id} is a percentage, but {o.as_written!r} is not written as one"))
+    elif percent:
+        out.append(Problem(path, line, "as_written",
+                           f"{s.series_id} counts {s.counts}, but {o.as_written!r} is a percentage"))
+    if s.newsgroups == "excluded" and "newsgroup" in o.wording.lower():
+        out.append(Problem(path, line, "wording",
+                           f"{s.series_id} excludes newsgroups, but this figure's wording includes them"))
+    if bool(s.dimension) != bool(o.category):
+        out.append(Problem(path, line, "category",
+                           f"{s.series_id} has no breakdown: category must be empty" if not s.dimension
+                           else f"{s.series_id} is broken down by {s.dimension}: category must name one"))
+    return out
+
+
+def _check_series(series: dict[str, tuple[int, Series]], refs: _References, path: str,
+                  problems: list[Problem]) -> None:
+    for line, s in series.values():
+        if refs.unknown(refs.publishers, s.publisher_id):
+            problems.append(Problem(path, line, "publisher_id", f"unknown publisher {s.publisher_id!r}"))
+        for field in ("share_of", "within"):
+            other_id = getattr(s, field)
+            if other_id is None:
+                continue
+            other = series.get(other_id)
+            if other is None:
+                problems.append(Problem(path, line, field, f"unknown series {other_id!r}"))
+            elif other[1].unit != "count" or other_id == s.series_id:
+                problems.append(Problem(path, line, field, f"{other_id} must be another count series"))
+            elif other[1].publisher_id != s.publisher_id:
+                problems.append(Problem(path, line, field,
+                                        f"{other_id} is {other[1].publisher_id}'s series, this is "
+                                        f"{s.publisher_id}'s: series of different publishers are never joined"))
+
+
+def _read_source_texts(root: Path, sources: dict[str, tuple[int, Source]], problems: list[Problem],
+                       bad_urls: set[int], invalid_ids: set[str]) -> dict[str, SourceText]:
+    """Every source's saved passages; a missing, stray or altered file is an error. (A source
+    whose own url is already reported, on `bad_urls` lines, is not reported again here.)"""
+    folder = root / TEXTS_FOLDER
+    shown_sources = shown_path(root / "sources.csv")
+    texts: dict[str, SourceText] = {}
+    for line, s in sources.values():
+        path = folder / f"{s.source_id}.txt"
+        shown = shown_path(path)
+        text = read_source_text(path, s.source_id, shown, problems)
+        if text is None:
+            if not path.exists():
+                problems.append(Problem(shown_sources, line, "source_id",
+                                        f"no saved source text {shown}"))
+            continue
+        texts[s.source_id] = text
+        if text.sha256 != s.text_sha256:
+            problems.append(Problem(shown_sources, line, "text_sha256",
+                                    f"does not match {shown} (its SHA-256 is {text.sha256})"))
+        if text.header.get("address", "") != (s.url or "") and line not in bad_urls:
+            problems.append(Problem(shown, 1, "address",
+                                    f"{text.header.get('address', '')!r} is not the source's url "
+                                    f"in sources.csv ({s.url or 'empty'!r})"))
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix != ".txt" or (path.stem not in sources and path.stem not in invalid_ids):
+                problems.append(Problem(shown_path(path), 0, "(file)",
+                                        "not the saved text of any source in sources.csv"))
+    return texts
+
+
+class _Quotes:
+    """Checks quotes against the saved source texts and remembers which passages are used."""
+
+    def __init__(self, texts: dict[str, SourceText], refs: _References, problems: list[Problem]) -> None:
+        self.texts, self.refs, self.problems = texts, refs, problems
+        self.used: set[tuple[str, int]] = set()
+
+    def check(self, path: str, line: int, source_id: str, quote: str, field: str = "quote") -> None:
+        text = self.texts.get(source_id)
+        if text is None:
+            return  # the source is unknown or has no text: reported once, elsewhere
+        found = text.find(quote)
+        if found is None:
+            self.problems.append(Problem(path, line, field, f"does not occur in {text.shown}"))
+            return
+        self.used.update((source_id, p.line) for p in found)
+
+
+def _check_breaks(breaks: list[tuple[int, Break]], refs: _References, path: str,
+                  problems: list[Problem], today: date, founded: int | None) -> None:
+    for line, b in breaks:
+        if refs.unknown(refs.series, b.series_id):
+            problems.append(Problem(path, line, "series_id", f"unknown series {b.series_id!r}"))
+        if refs.unknown(refs.sources, b.source_id):
+            problems.append(Problem(path, line, "source_id", f"unknown source {b.source_id!r}"))
+        if b.year > today.year or (founded is not None and b.year < founded):
+            problems.append(Problem(path, line, "year", f"{b.year} is outside {founded}–{today.year}"))
+
+
+def _lower(o: Observation) -> Decimal:
+    return true_range(o.value, o.rounding)[0]
+
+
+def known_values(observations: Iterable[Observation], series_id: str) -> dict[int, Observation]:
+    """The preferred-by-nothing lowest figure per year of a total series (category empty),
+    used to check totals: the smallest value any source gives for the year."""
+    out: dict[int, Observation] = {}
+    for o in observations:
+        if o.series_id == series_id and not o.category and o.superseded_by is None \
+                and (o.year not in out or _lower(o) < _lower(out[o.year])):
+            out[o.year] = o
+    return out
+
+
+def _check_totals(totals: list[tuple[int, Total]], observations: list[tuple[int, Observation]],
+                  refs: _References, path: str, problems: list[Problem]) -> None:
+    obs = [o for _, o in observations]
+    for line, t in totals:
+        if refs.unknown(refs.series, t.series_id):
+            problems.append(Problem(path, line, "series_id", f"unknown series {t.series_id!r}"))
+            continue
+        if refs.unknown(refs.sources, t.source_id):
+            problems.append(Problem(path, line, "source_id", f"unknown source {t.source_id!r}"))
+        elif t.source_id in refs.sources and (published := refs.sources[t.source_id][1].date_published) \
+                and t.to_year > published.year:
+            problems.append(Problem(path, line, "to_year",
+                                    f"{t.to_year} is after its source was published ({published})"))
+        if t.bound == "at_least":
+            continue
+        known = {y: o for y, o in known_values(obs, t.series_id).items() if t.from_year <= y <= t.to_year}
+        least = sum((_lower(o) for o in known.values()), Decimal(0))
+        if least > t.value:
+            years = ", ".join(str(y) for y in sorted(known))
+            problems.append(Problem(path, line, "value",
+                                    f"the known years inside {t.from_year}–{t.to_year} ({years}) already "
+                                    f"sum to at least {least:,}, more than this total of {t.value:,}"))
+
+
+def _check_gaps(gaps: list[tuple[int, Gap]], observations: list[tuple[int, Observation]],
+                refs: _References, path: str, problems: list[Problem]) -> None:
+    observed = {o.key: o for _, o in observations}
+    seen: dict[tuple[str, int, str], int] = {}
+    for line, g in gaps:
+        key = (g.series_id, g.year, g.category)
+        if refs.unknown(refs.series, g.series_id):
+            problems.append(Problem(path, line, "series_id", f"unknown series {g.series_id!r}"))
+        if key in seen:
+            problems.append(Problem(path, line, "year", f"duplicate gap, first on line {seen[key]}"))
+        seen.setdefault(key, line)
+        if key in observed:
+            problems.append(Problem(path, line, "year",
+                                    f"not a gap: {observed[key].source_id} publishes {g.series_id} {g.year}"))
+
+
+def _check_within(series: dict[str, tuple[int, Series]], observations: list[tuple[int, Observation]],
+                  path: str, problems: list[Problem]) -> None:
+    """A series declared `within` another (webpages within reports including newsgroups) can
+    never exceed it in a year both publish: the claims rely on that to bound missing years."""
+    highest: dict[tuple[str, int], Decimal] = {}
+    for _, o in observations:
+        if not o.category and o.superseded_by is None:
+            top = true_range(o.value, o.rounding)[1]
+            highest[(o.series_id, o.year)] = max(top, highest.get((o.series_id, o.year), top))
+    for line, o in observations:
+        s = series.get(o.series_id)
+        if s is None or s[1].within is None or o.category or o.superseded_by is not None:
+            continue
+        outer = highest.get((s[1].within, o.year))
+        if outer is not None and _lower(o) > outer:
+            problems.append(Problem(path, line, "value",
+                                    f"{o.value:,} exceeds {s[1].within}'s {outer:,} for {o.year}, "
+                                    f"which series.csv says contains {o.series_id}"))

@@ -10,18 +10,24 @@ from __future__ import annotations
 import operator
 import re
 from datetime import date
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Literal, SupportsIndex
 
-Rounding = Literal["exact", "nearest_1", "down_1", "nearest_10", "down_10"]
+Rounding = Literal["exact", "nearest_1", "down_1", "nearest_10", "down_10", "up_10", "nearest_100",
+                   "nearest_1000", "down_1000"]
 
-#: What each rounding rule means, in words a reader can check by hand.
+#: What each rounding rule means, in words a reader can check by hand. A rule belongs to the
+#: figure (each observation and claim names its own): no publisher rounds one way throughout.
 ROUNDING_RULES: dict[str, str] = {
     "exact": "published exactly",
     "nearest_1": "rounded to the nearest whole number",
     "down_1": "rounded down to a whole number (the fraction dropped)",
     "nearest_10": "rounded to the nearest ten",
     "down_10": "rounded down to tens (the last digit dropped)",
+    "up_10": "rounded up to the next ten",
+    "nearest_100": "rounded to the nearest hundred",
+    "nearest_1000": "rounded to the nearest thousand",
+    "down_1000": "rounded down to thousands",
 }
 
 _COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
@@ -184,20 +190,46 @@ def apply_rounding(value: Decimal | float | int, rule: Rounding) -> Decimal:
     d = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if rule == "exact":
         return d
-    if rule == "nearest_1":
-        return d.quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    if rule == "down_1":
-        return d.quantize(Decimal(1), rounding=ROUND_FLOOR)
-    if rule == "nearest_10":
-        return (d / 10).quantize(Decimal(1), rounding=ROUND_HALF_UP) * 10
-    if rule == "down_10":
-        return (d / 10).quantize(Decimal(1), rounding=ROUND_FLOOR) * 10
-    raise ValueError(f"unknown rounding rule {rule!r}")
+    if rule not in ROUNDING_RULES:
+        raise ValueError(f"unknown rounding rule {rule!r}")
+    how, step = _rule(rule)
+    mode = {"nearest": ROUND_HALF_UP, "down": ROUND_FLOOR, "up": ROUND_CEILING}[how]
+    return (d / step).quantize(Decimal(1), rounding=mode) * step
+
+
+def _rule(rule: str) -> tuple[str, int]:
+    how, _, step = rule.partition("_")
+    return how, int(step)
+
+
+def rounding_step(rule: Rounding) -> int:
+    """The unit a rule rounds to (1 for exact figures)."""
+    return 1 if rule == "exact" else _rule(rule)[1]
+
+
+def true_range(value: int, rule: Rounding) -> tuple[Decimal, Decimal]:
+    """The smallest and largest exact figure that `rule` could have printed as `value`.
+
+    >>> true_range(31260, "down_10"), true_range(153400, "nearest_100")
+    ((Decimal('31260'), Decimal('31269')), (Decimal('153350'), Decimal('153449')))
+    """
+    v = Decimal(value)
+    if rule == "exact":
+        return v, v
+    how, step = _rule(rule)
+    if how == "down":
+        return v, v + step - 1
+    if how == "up":
+        return v - step + 1, v
+    half = Decimal(step) / 2
+    low = v - half if step > 1 else v - Decimal("0.5")
+    return low, v + half - 1 if step > 1 else v + Decimal("0.49")
 
 
 def is_consistent_with_rounding(value: int, rule: Rounding) -> bool:
-    """A figure rounded to tens must end in 0; a whole-number figure is always consistent."""
-    return value % 10 == 0 if rule in ("nearest_10", "down_10") else True
+    """A figure rounded to tens must end in 0 (to hundreds in 00, …); a whole-number figure is
+    always consistent."""
+    return value % rounding_step(rule) == 0
 
 
 def fmt_count(value: Decimal | float | int | SupportsIndex) -> str:

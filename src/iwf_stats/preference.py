@@ -1,7 +1,8 @@
 """The documented rule that picks one preferred value where sources disagree.
 
 Every published value is kept; this rule only says which one the charts and claims use
-by default. In order, a value is preferred when its source is:
+by default. A figure its publisher has corrected (`superseded_by`) is kept but never
+preferred. Otherwise, in order, a value is preferred when its source is:
 
 1. the more authoritative kind of document: the publisher's own report, then its press
    releases and blogs, then parliament's record, legislation, third-party pages, and last
@@ -38,11 +39,12 @@ PUBLISHER_RANK = {
 
 
 def preference_key(o: Observation, sources: Mapping[str, Source],
-                   publishers: Mapping[str, Publisher]) -> tuple[int, int, int, int, str]:
+                   publishers: Mapping[str, Publisher]) -> tuple[int, int, int, int, int, str]:
     """Sort key: the smallest key is the preferred observation."""
     s = sources[o.source_id]
     published = s.date_published.toordinal() if s.date_published else 0
     return (
+        0 if o.superseded_by is None else 1,
         KIND_RANK[s.kind],
         PUBLISHER_RANK[publishers[s.publisher_id].publisher_type],
         0 if o.rounding == "exact" else 1,
@@ -54,6 +56,8 @@ def preference_key(o: Observation, sources: Mapping[str, Source],
 def why_preferred(best: Observation, other: Observation, sources: Mapping[str, Source],
                   publishers: Mapping[str, Publisher]) -> str:
     """The first step of the rule that separates two observations, in words."""
+    if other.superseded_by is not None:
+        return f"superseded by {other.superseded_by} on {other.superseded_on}"
     if best.value == other.value:
         return "agrees with the preferred value"
     a, b = sources[best.source_id], sources[other.source_id]

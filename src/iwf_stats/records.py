@@ -43,7 +43,8 @@ SourceKind = Literal[
 PublisherType = Literal[
     "charity", "parliament", "government", "public_body", "press", "secondary"
 ]
-SeriesUnit = Literal["webpages", "reports", "percent"]
+SeriesUnit = Literal["count", "percent"]
+Newsgroups = Literal["excluded", "included"]
 FactUnit = Literal["date", "gbp", "years", "days", "people", "percent"]
 Bound = Literal["exact", "at_least", "at_most"]
 
@@ -106,6 +107,10 @@ class Source(Record):
         default=None, description="Date of publication (YYYY-MM-DD); empty when unknown."
     )
     note: str = Field(default="", description="Anything a reader should know about the source.")
+    text_sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 (hex) of sources/<source_id>.txt, the saved passages the data quotes.",
+    )
 
     @field_validator("url")
     @classmethod
@@ -160,13 +165,55 @@ def url_host(url: str) -> str:
 
 
 class Series(Record):
-    """What one series counts, in which unit: the one definition every output reads."""
+    """What one series counts, as data the loader holds every observation to.
+
+    A definition that is only prose cannot fail; these columns can: an observation whose
+    wording is not one its series allows, or whose quote does not use that wording, or that
+    counts newsgroups in a series that excludes them, is an error.
+    """
 
     series_id: Slug = Field(description="Stable identifier of the series.")
     title: Annotated[str, Field(min_length=1, max_length=120)] = Field(
         description="Human-readable title for tables and charts (at most 120 characters).")
-    unit: SeriesUnit = Field(description="What one unit of the value is.")
+    publisher_id: Slug = Field(
+        description="Whose series it is (publishers.csv); series of different publishers are never joined.")
+    unit: SeriesUnit = Field(description="count or percent.")
+    counts: NonEmpty = Field(description="What one unit is: webpages, reports, … (for percentages, of what).")
+    wordings: tuple[str, ...] = Field(
+        description="The wordings its sources may use for the thing counted, separated by '|'; "
+                    "each observation's wording must be one of them and occur in its quote.")
+    newsgroups: Annotated[Newsgroups | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None, description="excluded or included; empty when not applicable.")
+    dimension: str = Field(
+        default="", pattern=r"^(?:[a-z0-9]+(?:_[a-z0-9]+)*)?$",
+        description="Empty for a total; otherwise what the category names (country, age_band, sex, severity…).")
+    share_of: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None, description="For a percent series: the series it is a share of; else empty.")
+    within: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None,
+        description="A count series whose value in any year is at least this one's (e.g. the same "
+                    "count including newsgroups); its totals bound this series' missing years.")
     definition: NonEmpty = Field(description="What is counted, and what is not.")
+
+    @field_validator("wordings", mode="before")
+    @classmethod
+    def _split_wordings(cls, v: object) -> object:
+        return tuple(w.strip() for w in v.split("|") if w.strip()) if isinstance(v, str) else v
+
+    @field_validator("wordings")
+    @classmethod
+    def _some_wording(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v:
+            raise ValueError("must name at least one wording")
+        return v
+
+    @model_validator(mode="after")
+    def _percent_fields(self) -> Series:
+        if self.share_of is not None and self.unit != "percent":
+            raise ValueError("share_of: only a percent series is a share of another")
+        if self.within is not None and self.unit != "count":
+            raise ValueError("within: only a count series lies within another")
+        return self
 
 
 class Observation(Record):
@@ -191,6 +238,12 @@ class Observation(Record):
     wording: NonEmpty = Field(description="What the source called the thing counted.")
     quote: NonEmpty = Field(description="The exact words the figure was published in.")
     note: str = Field(default="", description="Caveats about this figure.")
+    superseded_by: Annotated[str | None, BeforeValidator(_blank_to_none)] = Field(
+        default=None,
+        description="The source whose figure corrects this one; a superseded figure is kept but "
+                    "never preferred. Empty when current.")
+    superseded_on: OptionalDate = Field(
+        default=None, description="When the correction was published (YYYY-MM-DD); with superseded_by.")
 
     @field_validator("category")
     @classmethod
@@ -202,6 +255,8 @@ class Observation(Record):
     @model_validator(mode="after")
     def _as_written_matches(self) -> Observation:
         problems = []
+        if (self.superseded_by is None) != (self.superseded_on is None):
+            problems.append("superseded_on: give both superseded_by and superseded_on, or neither")
         if self.as_written not in self.quote:
             problems.append(f"quote: does not contain the figure as written ({self.as_written!r})")
         try:
@@ -263,6 +318,66 @@ class Fact(Record):
         return self
 
 
+def _figure_problems(value: int, as_written: str, quote: str) -> list[str]:
+    problems = []
+    if as_written not in quote:
+        problems.append(f"quote: does not contain the figure as written ({as_written!r})")
+    try:
+        if parse_count(as_written) != value:
+            problems.append(f"value: {value} differs from the figure as written, {as_written!r}")
+    except NumberFormatError as e:
+        problems.append(f"as_written: {e}")
+    return problems
+
+
+class Break(Record):
+    """A change of method that makes a series' years before and after not like for like."""
+
+    series_id: Slug = Field(description="The series (series.csv).")
+    year: int = Field(ge=EARLIEST_YEAR, le=LATEST_YEAR, description="First year under the new method.")
+    label: NonEmpty = Field(description="A short label for charts, e.g. 'proactive searching begins'.")
+    description: NonEmpty = Field(description="What changed, in words.")
+    source_id: Slug = Field(description="The source that states the change (sources.csv).")
+    quote: NonEmpty = Field(description="The exact words the change was stated in.")
+
+
+class Total(Record):
+    """A published total over several years ("assessed nearly 700,000 reports in 20 years"):
+    it bounds the years inside its span that no source gives one by one."""
+
+    series_id: Slug = Field(description="The series the total sums (series.csv).")
+    from_year: int = Field(ge=EARLIEST_YEAR, le=LATEST_YEAR, description="First year the total covers.")
+    to_year: int = Field(ge=EARLIEST_YEAR, le=LATEST_YEAR,
+                         description="Last whole year the total covers.")
+    value: int = Field(ge=0, description="The total as printed, as a whole number.")
+    bound: Bound = Field(description="exact, at_least ('over', 'more than') or at_most ('nearly', 'almost').")
+    as_written: NonEmpty = Field(description="The figure exactly as printed in the quote.")
+    source_id: Slug = Field(description="The source (sources.csv).")
+    wording: NonEmpty = Field(description="What the source called the thing counted.")
+    quote: NonEmpty = Field(description="The exact words the total was published in.")
+    note: str = Field(default="", description="Caveats: the exact period, what is included.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Total:
+        problems = _figure_problems(self.value, self.as_written, self.quote)
+        if self.from_year > self.to_year:
+            problems.append(f"to_year: {self.to_year} is before from_year {self.from_year}")
+        if problems:
+            raise ValueError(" | ".join(problems))
+        return self
+
+
+class Gap(Record):
+    """A cell of the headline table that was searched for and not found: the record that lets
+    charts say "not found in the sources searched" instead of implying it was never published."""
+
+    series_id: Slug = Field(description="The series (series.csv).")
+    year: int = Field(ge=EARLIEST_YEAR, le=LATEST_YEAR, description="The year searched for.")
+    category: str = Field(default="", description="Breakdown within the series; empty for totals.")
+    searched: NonEmpty = Field(description="What was searched: queries, pages and reports read.")
+    note: str = Field(default="", description="What was found instead, if anything.")
+
+
 #: The tables of the dataset, in load order, with the model for each row.
 TABLES: dict[str, type[Record]] = {
     "publishers": Publisher,
@@ -270,4 +385,7 @@ TABLES: dict[str, type[Record]] = {
     "series": Series,
     "observations": Observation,
     "facts": Fact,
+    "breaks": Break,
+    "totals": Total,
+    "gaps": Gap,
 }

@@ -116,41 +116,41 @@ def webpages_actioned(ctx: ChartContext) -> Chart:
 # --- 2. the decade's growth, computed by the claims engine ---
 
 def decade_growth(ctx: ChartContext) -> Chart:
+    """The claim's own two figures and its own arithmetic, never the latest year of the data:
+    with a new year added, the chart still shows what the claim is about."""
     ds, result = ctx.ds, ctx.report.result(DECADE_CLAIM)
     growth = result.computed_number
-    if growth is None:
-        raise ValueError(f"claim {DECADE_CLAIM} computed no figure: {result.explanation}")
-    start_year = min(int(f.value[:4]) for f in ds.facts_on("iwf_proactive_search_began"))
-    end_year = ds.years(ACTIONED)[-1]
-    a, b = ds.preferred(ACTIONED, start_year), ds.preferred(ACTIONED, end_year)
-    assert a is not None and b is not None
+    first, last = result.years
+    if growth is None or len(result.figures) != 2:
+        return _decade_not_computable(ctx, first, last)
+    a, b = result.figures
     fig, ax = _figure()
     ax.bar([0, 1], [a.value, b.value], color=[MUTED, MAIN], width=0.55)
     for x, o in ((0, a), (1, b)):
         ax.annotate(fmt_count(o.value), (x, o.value), xytext=(0, 4), textcoords="offset points",
                     ha="center", va="bottom", fontsize=12, fontweight="bold")
     ax.set_xticks([0, 1], [str(a.year), str(b.year)])
-    ax.set_ylim(0, b.value * 1.25)
+    top = max(a.value, b.value)
+    ax.set_ylim(0, top * 1.25)
     ax.set_xlim(-0.6, 1.9)
     _thousands(ax)
     computed = _pct(growth)
     ax.annotate("", xy=(0.72, b.value * 0.93), xytext=(0.28, a.value * 1.6),
                 arrowprops={"arrowstyle": "-|>", "color": PALETTE["ink"], "lw": 1.4})
-    ax.text(0.5, b.value * 1.13, f"{_pct(growth, sign=True)} computed", ha="center", va="bottom",
+    ax.text(0.5, top * 1.13, f"{_pct(growth, sign=True)} computed", ha="center", va="bottom",
             fontsize=14, fontweight="bold", color=MAIN)
-    ax.text(1.33, b.value * 0.55, f"The article:\n“{result.stated}”\n→ {result.verdict}",
+    ax.text(1.33, top * 0.55, f"The article:\n“{result.stated}”\n→ {result.verdict}",
             ha="left", va="center", fontsize=11.5, color=PALETTE["ink"])
-    title = f"Webpages actioned, {a.year} and {b.year}: up {_pct(growth)}"
+    title = f"Webpages actioned, {a.year} and {b.year}: {'up' if growth >= 0 else 'down'} {_pct(abs(growth))}"
     how = ROUNDING_RULES.get(result.rounding or "exact", "")
     subtitle = (f"{fmt_count(b.value)} / {fmt_count(a.value)} − 1 = {computed}; the article's "
                 f"“{result.stated}” is {'that ' + how if result.verdict == 'supported' else 'not that ' + how}")
-    note = (f"{a.year} is the year the IWF began searching proactively, so part of the growth is a "
-            f"change of method.")
+    note = _break_note(ds, a.series_id, a.year, b.year)
     sources = [a.source_id, b.source_id]
     finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
            axes_left_in=0.85)
     alt = (f"Two bars: {fmt_count(a.value)} webpages actioned in {a.year} and {fmt_count(b.value)} in "
-           f"{b.year}, an increase of {computed}. The newspaper article states "
+           f"{b.year}, a change of {_pct(growth, sign=True)}. The newspaper article states "
            f"“{result.stated}”; the check finds the claim {result.verdict}.")
     rows: list[list[object]] = [
         [str(a.year), a.value, "webpages", a.source_id],
@@ -158,8 +158,42 @@ def decade_growth(ctx: ChartContext) -> Chart:
         [f"growth {a.year}–{b.year}", f"{growth:.2f}", "percent", f"computed ({DECADE_CLAIM})"],
         ["stated by the article", result.stated, "as printed", result.document],
     ]
+    arithmetic = {"kind": "change", "from": a.value, "to": b.value, "percent": f"{growth:.2f}",
+                  "printed": computed, "from_year": a.year, "to_year": b.year}
     return Chart("decade_growth", title, subtitle, fig, ["label", "value", "unit", "source_id"], rows,
-                 sources, alt, note, {"claim": DECADE_CLAIM, "verdict": result.verdict})
+                 sources, alt, note, {"claim": DECADE_CLAIM, "verdict": result.verdict,
+                                      "arithmetic": [arithmetic]})
+
+
+def _break_note(ds: Dataset, series_id: str, first: int, last: int) -> str | None:
+    """The method changes between two years, said on the chart that compares them."""
+    inside = [b for b in ds.breaks_for(series_id) if first <= b.year <= last]
+    if not inside:
+        return None
+    return " ".join(f"{b.year}: {b.label}; years before and after are not like for like."
+                    for b in inside)
+
+
+def _decade_not_computable(ctx: ChartContext, first: int, last: int) -> Chart:
+    """The claim's years, with whichever figures exist, and the reason no growth is shown."""
+    ds, result = ctx.ds, ctx.report.result(DECADE_CLAIM)
+    known = [o for y in (first, last) if (o := ds.preferred(ACTIONED, y)) is not None]
+    fig, ax = _figure()
+    ax.bar(range(len(known)), [o.value for o in known], color=MUTED, width=0.55)
+    ax.set_xticks(range(len(known)), [str(o.year) for o in known])
+    ax.set_xlim(-0.6, 1.9)
+    _thousands(ax)
+    title = f"Webpages actioned, {first} and {last}: the growth cannot be computed"
+    subtitle = result.explanation
+    sources = [o.source_id for o in known] or [result.document]
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources,
+           note=_break_note(ds, ACTIONED, first, last), axes_left_in=0.85)
+    alt = (f"The growth from {first} to {last} cannot be computed: {result.explanation}. "
+           + " ".join(f"{o.year}: {fmt_count(o.value)} webpages." for o in known))
+    rows: list[list[object]] = [[str(o.year), o.value, "webpages", o.source_id] for o in known]
+    return Chart("decade_growth", title, subtitle, fig, ["label", "value", "unit", "source_id"], rows,
+                 sources, alt.strip(), None, {"claim": DECADE_CLAIM, "verdict": result.verdict,
+                                              "arithmetic": []})
 
 
 # --- 3. reports assessed vs reports actioned ---
@@ -197,17 +231,18 @@ def assessed_vs_actioned(ctx: ChartContext) -> Chart:
                 f"{fmt_count(b.value)} webpages")
     note_parts = []
     if gaps:
-        note_parts.append(f"No published count of reports assessed for {and_list(gaps)}")
+        note_parts.append(f"Reports assessed for {and_list(gaps)}")
     if missing_actioned:
-        note_parts.append(f"none of webpages actioned for {and_list(missing_actioned)}")
-    note = "; ".join(note_parts) + "." if note_parts else None
+        note_parts.append(f"webpages actioned for {and_list(missing_actioned)}")
+    note = ("; ".join(note_parts) + ": not found in the sources searched.") if note_parts else None
     sources = [o.source_id for o in [*assessed.values(), *actioned.values()]]
     finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
            axes_left_in=0.85)
     alt = (f"Line chart of reports the IWF assessed and webpages it acted on, {span[0]} to {span[-1]}. "
            f"Both rise; in {last_both} it assessed {fmt_count(a.value)} reports and acted on "
            f"{fmt_count(b.value)} webpages ({_pct(b.value / a.value * 100)} as many)."
-           + (f" Reports assessed are missing for {and_list(gaps)}." if gaps else ""))
+           + (f" Reports assessed for {and_list(gaps)} were not found in the sources searched."
+              if gaps else ""))
     rows: list[list[object]] = [
         [y, *(_cells(assessed.get(y))), *(_cells(actioned.get(y)))] for y in span]
     return Chart("assessed_vs_actioned", title, subtitle, fig,
@@ -281,7 +316,7 @@ _KIND_SHORT = {"primary_report": "report", "press_release": "release", "newspape
 
 def source_disagreements(ctx: ChartContext) -> Chart:
     ds = ctx.ds
-    conflicts = [c for c in ds.conflicts]
+    conflicts = [c for c in ds.conflicts if c.series_id == ACTIONED]  # the chart counts webpages
     entries: list[tuple[str, Observation, Observation]] = []  # (label, observation, preferred)
     for c in conflicts:
         for o in (c.preferred, *c.others):

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..dataset import Dataset
-from ..numbers import ROUNDING_RULES, apply_rounding, fmt_count, parse_date, parse_number
+from ..numbers import ROUNDING_RULES, apply_rounding, fmt_count, parse_date, parse_number, true_range
 from ..records import Observation
 from .ledger import Ledger
 from .models import (
@@ -26,6 +26,7 @@ from .models import (
     DateClaim,
     DurationClaim,
     Endpoint,
+    RecordBoundedClaim,
     RecordClaim,
     RelativeDateClaim,
     ShareClaim,
@@ -55,6 +56,12 @@ class ClaimResult:
     computed_number: float | None = None
     sources: tuple[str, ...] = field(default=())
     rounding: str | None = None  # the claim's rounding rule, for kinds that have one
+    #: The observations the computed figure was derived from, in the order the arithmetic
+    #: uses them (a change: from-year, to-year), so an output can print the same sum.
+    figures: tuple[Observation, ...] = field(default=())
+    #: The years the claim is about, as the ledger states them (a change: from, to), whether
+    #: or not the data holds a figure for them.
+    years: tuple[int, ...] = field(default=())
 
     @property
     def reproduces(self) -> bool:
@@ -107,17 +114,27 @@ class _Outcome:
     """What an evaluator found; `evaluate` adds the claim's identity."""
 
     def __init__(self, computed: str, verdict: Verdict, explanation: str,
-                 number: Decimal | int | None = None, sources: tuple[str, ...] = ()) -> None:
+                 number: Decimal | int | None = None, sources: tuple[str, ...] = (),
+                 figures: tuple[Observation, ...] = ()) -> None:
         self.computed, self.verdict, self.explanation = computed, verdict, explanation
         self.number = None if number is None else float(number)
         self.sources = sources
+        self.figures = figures
 
 
 def evaluate(claim: Claim, ds: Dataset) -> ClaimResult:
     out = _EVALUATORS[claim.kind](claim, ds)
     return ClaimResult(claim.id, claim.kind, claim.document, claim.quote, claim.stated,
                        out.computed, out.verdict, claim.expected, out.explanation, out.number,
-                       tuple(dict.fromkeys(out.sources)), getattr(claim, "rounding", None))
+                       tuple(dict.fromkeys(out.sources)), getattr(claim, "rounding", None),
+                       out.figures, _years(claim))
+
+
+def _years(claim: Claim) -> tuple[int, ...]:
+    if isinstance(claim, ChangeClaim):
+        return (claim.from_year, claim.to_year)
+    year = getattr(claim, "year", None)
+    return (year,) if isinstance(year, int) else ()
 
 
 # --- helpers ---
@@ -191,7 +208,7 @@ def _percent(top: Observation, bottom: Observation, c: ChangeClaim | ShareClaim,
     sum_text = f"{fmt_count(top.value)} / {fmt_count(bottom.value)}{' − 1' if change else ''}"
     text = (f"{sum_text} = {_pct(pct)}; {ROUNDING_RULES[c.rounding]}: {_num(rounded)}%; "
             f"stated {_num(stated)}% → {verdict}")
-    return _Outcome(_pct(pct), verdict, text, pct, sources)
+    return _Outcome(_pct(pct), verdict, text, pct, sources, (bottom, top))
 
 
 def _change(c: ChangeClaim, ds: Dataset) -> _Outcome:
@@ -251,6 +268,81 @@ def _record(c: RecordClaim, ds: Dataset) -> _Outcome:
     return _Outcome(f"highest of {first}–{c.year}", "supported",
                     f"{c.year} ({fmt_count(this.value)}) is the highest of every year "
                     f"{first}–{c.year} → supported", this.value, sources)
+
+
+def _within_chain(ds: Dataset, series_id: str) -> list[str]:
+    """The series itself, then each series it lies within (series.csv `within`)."""
+    chain = [series_id]
+    while (nxt := ds.series[chain[-1]].within) is not None and nxt not in chain:
+        chain.append(nxt)
+    return chain
+
+
+def _record_bounded(c: RecordBoundedClaim, ds: Dataset) -> _Outcome:
+    """A record over a span, proved where the data holds every year or a published total
+    bounds the missing ones: if a total over several years, less the known years it covers,
+    is below the claimed figure, no year it covers can be higher."""
+    since_iso, since_label, since_source = _endpoint(ds, c.since)
+    this = ds.preferred(c.series, c.year)
+    if this is None or since_iso is None:
+        why = _missing(c.series, c.year, "", None) if this is None else f"{since_label}: no date"
+        return _Outcome("—", "unverifiable", why)
+    first = int(since_iso[:4])
+    span = range(first, c.year + 1)
+    known = {y: o for y in span if (o := ds.preferred(c.series, y)) is not None}
+    rivals = [(y, o) for y, o in known.items() if y != c.year and o.value >= this.value]
+    sources = [this.source_id, *([since_source] if since_source else [])]
+    if rivals:
+        y, o = max(rivals, key=lambda r: r[1].value)
+        how = "ties with" if o.value == this.value else "is below"
+        return _Outcome(f"not the highest: {y}", "contradicted",
+                        f"{c.year} ({fmt_count(this.value)}) {how} {y} ({fmt_count(o.value)}) "
+                        f"→ contradicted", this.value, tuple(sources))
+    claimed = true_range(this.value, this.rounding)[0]
+    missing = [y for y in span if y not in known]
+    reasons: dict[int, str] = {}
+    for sid in _within_chain(ds, c.series)[1:]:  # a year known in a series that contains this one
+        for y in missing:
+            o = ds.preferred(sid, y)
+            if o is not None and y not in reasons and true_range(o.value, o.rounding)[1] < claimed:
+                reasons[y] = f"{y}: at most {sid}'s {fmt_count(o.value)} ({o.source_id})"
+                sources.append(o.source_id)
+    for sid in _within_chain(ds, c.series):
+        for t in ds.totals_for(sid):
+            if t.bound == "at_least":
+                continue
+            covered = {y: o for y in range(t.from_year, t.to_year + 1)
+                       if (o := ds.preferred(sid, y)) is not None}
+            remaining = t.value - sum((true_range(o.value, o.rounding)[0] for o in covered.values()),
+                                      Decimal(0))
+            open_years = [y for y in missing if t.from_year <= y <= t.to_year and y not in reasons
+                          and y not in covered]
+            if not open_years or remaining >= claimed:
+                continue
+            less = (" less the known years " + _spans(sorted(covered)) + f" = {fmt_count(remaining)}"
+                    if covered else "")
+            text = (f"{_spans(open_years)}: within {sid}'s total for {t.from_year}–{t.to_year}, "
+                    f"{'at most ' if t.bound == 'at_most' else ''}{fmt_count(t.value)} "
+                    f"({t.source_id}){less}")
+            for y in open_years:
+                reasons[y] = text
+            sources.append(t.source_id)
+    unbounded = [y for y in missing if y not in reasons]
+    known_years = sorted(known)
+    head = (f"{c.year} ({fmt_count(this.value)}) is the highest of the {len(known_years)} years known "
+            f"({_spans(known_years)})")
+    bounds = "; ".join(dict.fromkeys(reasons[y] for y in missing if y in reasons))
+    srcs = tuple(dict.fromkeys(sources))
+    if unbounded:
+        return _Outcome(
+            f"highest of {_spans(known_years)}", "unverifiable",
+            f"{head}; {_spans(unbounded)} are neither in the dataset nor bounded below "
+            f"{fmt_count(claimed)} by a published total" + (f" (bounded: {bounds})" if bounds else "")
+            + " → unverifiable", this.value, srcs)
+    return _Outcome(f"highest of {first}–{c.year}", "supported",
+                    f"{head}; every other year of {first}–{c.year} is below it"
+                    + (f" ({bounds}, each below {fmt_count(claimed)})" if bounds else "")
+                    + " → supported", this.value, srcs)
 
 
 def _approximation(c: ApproximationClaim, ds: Dataset) -> _Outcome:
@@ -344,6 +436,7 @@ _EVALUATORS: dict[str, Callable[[Any, Dataset], _Outcome]] = {
     "change": _change,
     "share": _share,
     "record": _record,
+    "record_bounded": _record_bounded,
     "approximation": _approximation,
     "duration": _duration,
     "date": _date,

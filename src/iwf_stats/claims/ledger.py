@@ -68,6 +68,7 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
     if len(raw) > MAX_CLAIMS:
         raise DataError([Problem(shown, 1, "claim", f"{len(raw):,} claims; the limit is {MAX_CLAIMS:,}")])
     lines = _LineIndex(text)
+    used: set[tuple[str, int]] = set(ds.quoted_passages)
     claims: list[Claim] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(raw):
@@ -89,10 +90,34 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
             continue
         seen[claim.id] = start
         problems.extend(_check_references(claim, ds, shown, lines, i))
+        problems.extend(_check_quote(claim, ds, shown, lines, i, used))
         claims.append(claim)
+    if not problems:
+        problems.extend(unused_passages(ds, used))
     if problems:
         raise DataError(problems)
     return Ledger(path, tuple(claims))
+
+
+def _check_quote(claim: Claim, ds: Dataset, shown: str, lines: _LineIndex, i: int,
+                 used: set[tuple[str, int]]) -> list[Problem]:
+    """The claim's quote must occur in its document's saved text."""
+    text = ds.source_texts.get(claim.document)
+    if text is None:
+        return []  # an unknown document is reported by _check_references
+    found = text.find(claim.quote)
+    if found is None:
+        return [Problem(shown, lines.key_line(i, "quote"), "quote", f"does not occur in {text.shown}")]
+    used.update((claim.document, p.line) for p in found)
+    return []
+
+
+def unused_passages(ds: Dataset, used: set[tuple[str, int]]) -> list[Problem]:
+    """Every saved passage must be quoted by the data or the ledger: the project keeps the
+    sentences it quotes, not pages."""
+    return [Problem(t.shown, p.line, "passage", "not used by any quote in the data or the claims ledger")
+            for t in ds.source_texts.values() for p in t.passages
+            if (t.source_id, p.line) not in used]
 
 
 
@@ -190,6 +215,11 @@ def _check_references(claim: Claim, ds: Dataset, shown: str, lines: _LineIndex,
                 bad(field, f"unknown fact {ep.fact!r}")
             if ep.source_published is not None and ep.source_published not in ds.sources:
                 bad(field, f"unknown source {ep.source_published!r}")
+    series = [fields[f] for f in ("series", "of_series") if fields.get(f) in ds.series]
+    owners = {ds.series[x].publisher_id for x in series}
+    if len(owners) > 1:
+        bad("of_series", f"{' and '.join(series)} belong to different publishers "
+                         f"({', '.join(sorted(owners))}): series of different publishers are never joined")
     if claim.kind in _NUMERIC:
         try:
             parse_number(claim.stated)

@@ -5,7 +5,9 @@ A closed set of claim kinds, each a pydantic model, discriminated by `kind`:
 - `value`: a series' value in a year, as rounded by the writer;
 - `change`: percentage change of a series between two years;
 - `share`: one figure as a percentage of another;
-- `record`: a year was the highest of a span of years;
+- `record`: a year was the highest of a span of years, judged on the years the data holds;
+- `record_bounded`: the same, where published totals over several years bound the years
+  no source gives one by one ("all the years before Y together fall below the figure");
 - `approximation`: "nearly 300,000" and the like, judged by `words.RULES`;
 - `duration`: whole years between two sourced dates ("29-year history");
 - `date`: a sourced date, at the precision stated ("in 2022", "from March");
@@ -105,6 +107,13 @@ class RecordClaim(_Claim):
     since: Endpoint = Field(description="First year of the span the claim covers.")
 
 
+class RecordBoundedClaim(_Claim):
+    kind: Literal["record_bounded"]
+    series: Slug
+    year: Year
+    since: Endpoint = Field(description="First year of the span the claim covers.")
+
+
 class ApproximationClaim(_AboutAFigure):
     kind: Literal["approximation"]
     word: str
@@ -140,7 +149,8 @@ class AmountClaim(_Claim):
 
 
 Claim = Annotated[
-    ValueClaim | ChangeClaim | ShareClaim | RecordClaim | ApproximationClaim | DurationClaim
+    ValueClaim | ChangeClaim | ShareClaim | RecordClaim | RecordBoundedClaim | ApproximationClaim
+    | DurationClaim
     | DateClaim | RelativeDateClaim | AmountClaim,
     Field(discriminator="kind"),
 ]

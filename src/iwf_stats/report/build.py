@@ -99,7 +99,8 @@ def notebook_paths(notebooks_dir: Path) -> list[Path]:
 def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None) -> list[Step]:
     """The steps and what each reads. A notebook that shows charts also reads the chart code."""
     ledger = data_dir / "claims.toml"
-    data = [p for p in _files(data_dir, "*") if p != ledger]
+    # The dataset's own files, the saved source texts included (data/sources/*.txt).
+    data = [data_dir / rel for rel in dataset_files(data_dir) if data_dir / rel != ledger]
     claims = [ledger, *_files(PACKAGE / "claims")]
     core = _files(PACKAGE)
     charts_code = _files(PACKAGE / "charts")
