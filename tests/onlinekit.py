@@ -138,9 +138,12 @@ def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
 
 def make_data(root: Path, sources: list[Src], texts: dict[str, str] | None = None) -> Path:
     """A small valid data folder: the IWF as publisher, one observation quoted from each source,
-    a claim made by an article without an address, and `texts` as data/sources/<id>.txt."""
+    a claim made by an article without an address, and `texts` as data/sources/<id>.txt (a
+    source given no text gets one holding just its quote, as the loader requires)."""
+    import hashlib
+
     data = root / "data"
-    data.mkdir(parents=True)
+    (data / "sources").mkdir(parents=True)
     shutil.copy(DATA / "datapackage.json", data)
     _write(data / "publishers.csv", ["publisher_id", "name", "publisher_type", "domains", "attribution"], [
         {"publisher_id": "iwf", "name": "Internet Watch Foundation", "publisher_type": "charity",
@@ -148,14 +151,28 @@ def make_data(root: Path, sources: list[Src], texts: dict[str, str] | None = Non
         {"publisher_id": "unknown_newspaper", "name": "A newspaper", "publisher_type": "press",
          "domains": "", "attribution": "A newspaper"},
     ])
+    stated = sources[0].as_written
+    article_quote = f"It acted on {stated} webpages."
+    all_texts = {s.source_id: saved_text(s.url, s.quote) for s in sources}
+    all_texts.update(texts or {})
+    all_texts["article"] = saved_text("", article_quote)
+    for sid, text in all_texts.items():
+        (data / "sources" / f"{sid}.txt").write_text(text, encoding="utf-8")
+
+    def sha(sid: str) -> str:
+        return hashlib.sha256((data / "sources" / f"{sid}.txt").read_bytes()).hexdigest()
+
     rows = [{"source_id": s.source_id, "publisher_id": "iwf", "kind": "primary_report", "title": s.source_id,
-             "url": s.url, "date_published": "", "note": ""} for s in sources]
+             "url": s.url, "date_published": "", "note": "", "text_sha256": sha(s.source_id)} for s in sources]
     rows.append({"source_id": "article", "publisher_id": "unknown_newspaper", "kind": "newspaper_article",
-                 "title": "An article", "url": "", "date_published": "", "note": ""})
-    _write(data / "sources.csv", ["source_id", "publisher_id", "kind", "title", "url", "date_published", "note"],
-           rows)
-    _write(data / "series.csv", ["series_id", "title", "unit", "definition"], [
-        {"series_id": "pages", "title": "Pages", "unit": "webpages", "definition": "Webpages acted on."}])
+                 "title": "An article", "url": "", "date_published": "", "note": "", "text_sha256": sha("article")})
+    _write(data / "sources.csv", ["source_id", "publisher_id", "kind", "title", "url", "date_published", "note",
+                                  "text_sha256"], rows)
+    _write(data / "series.csv", ["series_id", "title", "publisher_id", "unit", "counts", "wordings", "newsgroups",
+                                 "dimension", "share_of", "within", "definition"], [
+        {"series_id": "pages", "title": "Pages", "publisher_id": "iwf", "unit": "count", "counts": "webpages",
+         "wordings": "webpages", "newsgroups": "excluded", "dimension": "", "share_of": "", "within": "",
+         "definition": "Webpages acted on."}])
     _write(data / "observations.csv",
            ["series_id", "year", "category", "value", "as_written", "rounding", "source_id", "wording", "quote",
             "note"],
@@ -164,15 +181,14 @@ def make_data(root: Path, sources: list[Src], texts: dict[str, str] | None = Non
              "quote": s.quote, "note": ""} for s in sources])
     _write(data / "facts.csv", ["fact_id", "topic", "value", "unit", "bound", "as_written", "source_id", "quote",
                                 "note"], [])
-    stated = sources[0].as_written
+    for name in ("breaks", "gaps", "totals"):
+        shutil.copy(DATA / f"{name}.csv", data)
+        header = (data / f"{name}.csv").read_text(encoding="utf-8").split("\n", 1)[0]
+        (data / f"{name}.csv").write_text(header + "\n", encoding="utf-8")
     (data / "claims.toml").write_text(
-        f'[[claim]]\nid = "article_pages"\ndocument = "article"\nquote = "It acted on {stated} webpages."\n'
+        f'[[claim]]\nid = "article_pages"\ndocument = "article"\nquote = "{article_quote}"\n'
         f'stated = "{stated}"\nkind = "value"\nseries = "pages"\nyear = 2024\nrounding = "exact"\n'
         f'rule = "The figure as printed."\nexpected = "supported"\n', encoding="utf-8")
-    if texts:
-        (data / "sources").mkdir()
-        for sid, text in texts.items():
-            (data / "sources" / f"{sid}.txt").write_text(text, encoding="utf-8")
     return data
 
 

@@ -136,7 +136,7 @@ def test_a_redirect_within_the_publisher(tmp_path: Path, site: Site, capsys: pyt
     data = make_data(tmp_path, [s])
     code, out, _ = run(capsys, monkeypatch, site, data)
     assert code == 0, out
-    assert f"moved: holds: 1 quote, no saved text yet (redirected to {WWW}/news/moved-here)" in out
+    assert f"moved: holds: 1 quote, 1 saved passage (redirected to {WWW}/news/moved-here)" in out
     _, out, _ = run(capsys, monkeypatch, site, data, "--json")
     (entry,) = [e for e in json.loads(out)["sources"] if e["source_id"] == "moved"]
     assert entry["redirected"] and entry["final_url"] == f"{WWW}/news/moved-here"
@@ -227,11 +227,12 @@ def test_update_refreshes_only_pages_where_every_quote_holds(tmp_path: Path, sit
     assert new.endswith(f"---\n{now}\n")
     assert "Navigation text." not in new and "Unrelated." not in new  # only the quoted paragraph
     assert f"address: {drifted.url}\ntaken: " in new
-    created = (data / "sources" / "fresh.txt").read_text(encoding="utf-8")
-    assert created.split("---\n")[1:] == [f"Summary. {QUOTE}\n"]
+    # fresh's saved passage (the quote alone) is still on its page word for word: kept as saved
+    assert (data / "sources" / "fresh.txt").read_bytes() == before["sources/fresh.txt"]
     assert f"-{saved}\n+{now}\n" in out  # the diff, for review
-    assert "--- /dev/null\n+++ b/sources/fresh.txt" in out
-    assert "updated 2 file(s)" in out
+    assert "updated 2 file(s)" in out  # drifted.txt and its text_sha256 in sources.csv
+    assert cli.main(["validate", str(data)]) == 0  # the updated texts still hold every quote
+    capsys.readouterr()
     assert not [p for p in (data / "sources").iterdir() if p.name.startswith(".")]  # no temporary files left
     # Run again: the saved texts now match, so nothing is rewritten and the drifted page holds.
     code, out, _ = run(capsys, monkeypatch, site, data, "--update")
@@ -246,12 +247,14 @@ def test_update_never_writes_through_a_symlink(tmp_path: Path, site: Site, capsy
     data = make_data(tmp_path, [s])
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    shutil.move(data / "sources", tmp_path / "saved")
     (data / "sources").symlink_to(elsewhere)
     code, _, err = run(capsys, monkeypatch, site, data, "--update")
     assert code == 2 and "iwf-stats: " in err
     assert list(elsewhere.iterdir()) == []
     (data / "sources").unlink()
-    (data / "sources").mkdir()
+    shutil.move(tmp_path / "saved", data / "sources")
+    (data / "sources" / "fresh.txt").unlink()
     (data / "sources" / "fresh.txt").symlink_to(elsewhere / "target.txt")
     code, _, err = run(capsys, monkeypatch, site, data, "--update")
     assert code == 2 and "symbolic link" in err  # the loader refuses it first; write_changes would too
@@ -266,7 +269,7 @@ def test_a_saved_text_for_another_address_is_invalid_data(tmp_path: Path, capsys
     data = make_data(tmp_path, [s], {s.source_id: saved_text(f"{WWW}/elsewhere", QUOTE)})
     code, _, err = run(capsys, monkeypatch, None, data)
     assert code == 2
-    assert "sources/unchanged.txt:1: address: 'https://www.iwf.org.uk/elsewhere' differs from" in err
+    assert "sources/unchanged.txt:1: address: 'https://www.iwf.org.uk/elsewhere' is not the source's url" in err
 
 
 def test_a_malformed_saved_text_is_invalid_data(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -276,8 +279,8 @@ def test_a_malformed_saved_text_is_invalid_data(tmp_path: Path, capsys: pytest.C
     code, _, err = run(capsys, monkeypatch, None, data)
     assert code == 2
     assert "checking" not in err  # found before any page is fetched
-    assert "sources/unchanged.txt:1: taken: required header line missing" in err
-    assert "sources/unchanged.txt:4: (passage): empty passage" in err
+    assert "sources/unchanged.txt:1: taken: required header line is missing" in err
+    assert "sources/unchanged.txt:4: passage: empty passage" in err
 
 
 def test_without_online_is_misuse(capsys: pytest.CaptureFixture[str]) -> None:

@@ -116,15 +116,24 @@ def sha256_of(path: Path) -> str:
 
 def read_source_text(path: Path, source_id: str, shown: str,
                      problems: list[Problem]) -> SourceText | None:
-    """Parse one file; every problem with it is added to `problems` (None if unreadable)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    """Parse one file; every problem with it is added to `problems` (None if missing or
+    unreadable). Read like every data file: never through a link, never blocking on a FIFO,
+    never past the size limit, refusing control characters."""
+    from .tables import control_character, read_bytes
+
+    if not path.exists() and not path.is_symlink():
+        return None
+    raw = read_bytes(path, shown, problems)
+    if raw is None:
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         problems.append(Problem(shown, raw.count(b"\n", 0, e.start) + 1, "(encoding)", "not UTF-8"))
+        return None
+    if (bad := control_character(text)) is not None:
+        problems.append(Problem(shown, text.count("\n", 0, bad[0]) + 1, "(text)",
+                                f"holds the control character U+{ord(bad[1]):04X}; remove it"))
         return None
     lines = text.splitlines()
     header: dict[str, str] = {}
