@@ -70,6 +70,46 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .draft import draft, read_article
+    from .draft.output import draft_table, write_ledger
+    from .errors import Problem
+    from .loading import load
+
+    published = None
+    if args.published:
+        try:
+            published = date.fromisoformat(args.published)
+        except ValueError:
+            raise DataError([Problem("--published", 1, "published",
+                                     f"{args.published!r} is not a date written YYYY-MM-DD")]) from None
+    ds = load(args.data)
+    text = read_article(args.article)
+    result = draft(ds, text, args.document or _document_id(args.article), published)
+    if args.out is not None:
+        if args.out.exists():
+            print(f"iwf-stats: {args.out} already exists; the draft never overwrites a file", file=sys.stderr)
+            return EXIT_INVALID
+        write_ledger(result, shown_path(args.article), args.out)
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(draft_table(result))
+    if args.out is not None:
+        print(f"wrote {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _document_id(path: Path) -> str:
+    """A source id for the article from its file name ("Guardian 2025-01.html" → "guardian_2025_01")."""
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "_", path.stem.lower()).strip("_") or "article"
+    return slug if slug[0].isalpha() else f"article_{slug}"
+
+
 def cmd_datapackage(args: argparse.Namespace) -> int:
     from .datapackage import sources_entries, write
     from .loading import default_data_dir, load
@@ -200,6 +240,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brief", action="store_true", help="the table without the explanation lines")
     _data_arg(p)
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("draft", help="find every checkable figure in an article and judge it against the data")
+    p.add_argument("article", type=Path, help="the article, as a plain-text or HTML file")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    p.add_argument("--out", type=Path, default=None, metavar="LEDGER.toml",
+                   help="also write the statements as draft claims in claims.toml's format (a new file)")
+    p.add_argument("--document", default=None, metavar="ID",
+                   help="the article's source id in sources.csv (default: from the file name)")
+    p.add_argument("--published", default=None, metavar="YYYY-MM-DD",
+                   help="the article's date, to place 'last week' (default: its date in sources.csv)")
+    p.add_argument("--data", type=Path, default=None, metavar="DATA_DIR",
+                   help="folder holding the CSVs (default: $IWF_STATS_DATA or the repository's data/)")
+    p.set_defaults(func=cmd_draft)
     p = sub.add_parser("charts", help="render the charts with their data, alt text and sources")
     p.add_argument("--out", default="output/charts",
                    help="folder: new, empty, or one iwf-stats wrote (default: output/charts)")

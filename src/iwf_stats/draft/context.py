@@ -1,0 +1,146 @@
+"""What a sentence is about: the series it names, the years it names (and in what role), and
+the subjects of the facts it touches (the IWF, the inquiry, the Online Safety Act).
+
+The words that name a series come from the dataset itself, each series' title and every
+source's own wording for it ("reports assessed", "URLs", "webpages"), weighted by how few
+series share them, so a new series brings its own words with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from ..dataset import Dataset
+from ..records import Fact
+
+_TOKEN = re.compile(r"[a-z][a-z-]*[a-z]|[a-z]")
+_STOP = {"of", "and", "the", "per", "cent", "incl", "inc", "by", "in", "a", "an", "or", "with", "to", "as"}
+# A year right after these words is the base of a comparison ("an increase from 2022").
+_BASE = re.compile(r"(?:\bfrom|\bon|\bsince|\bthan|\bcompared (?:with|to)|\bover|\bversus|\bvs\.?)\s+(?:the\s+)?$",
+                   re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\w.,£$€-])(19[89]\d|20\d\d)(?![\w%-]|[.,]\d)")
+
+
+def tokens(text: str) -> set[str]:
+    """Lower-case words, singular ("reports" → "report"), "web pages" as "webpage"."""
+    t = re.sub(r"\bweb[ -]pages?\b", "webpage", text.lower())
+    out = set()
+    for w in _TOKEN.findall(t):
+        if w in _STOP:
+            continue
+        out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+    return out
+
+
+def acronyms(text: str) -> set[str]:
+    """"Independent Inquirty into Child Sex Abuse" → "iicsa"; "Online Safety Act" → "osa";
+    and written acronyms ("IWF", "IICSA") as they are."""
+    out = {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", text)}
+    for run in re.finditer(r"(?:\b[A-Z][\w’'-]*(?:\s+(?:of|into|for|on|and)\b)?\s+){1,}[A-Z][\w’'-]*", text):
+        initials = "".join(w[0] for w in run.group().split() if w[0].isupper())
+        if len(initials) >= 2:
+            out.add(initials.lower())
+    return out
+
+
+@dataclass(frozen=True)
+class YearMention:
+    year: int
+    start: int
+    base: bool  # the base of a comparison ("from 2018"), not the year a figure describes
+
+
+def years(sentence: str) -> list[YearMention]:
+    return [YearMention(int(m.group(1)), m.start(), bool(_BASE.search(sentence[:m.start()])))
+            for m in _YEAR.finditer(sentence)]
+
+
+def clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
+    """The clause around a position: between commas, semicolons, dashes and brackets."""
+    marks = [m.start() for m in re.finditer(r"[,;:()–—]| - ", sentence)]
+    start = max([m for m in marks if m < pos], default=-1) + 1
+    end = min([m for m in marks if m >= pos], default=len(sentence))
+    return start, end
+
+
+class SeriesWords:
+    """Which series a sentence names, judged by the words the dataset uses for each.
+
+    A series whose title has a word no other series uses in its title, wording or definition
+    ("assessed", "self-generated", "AI-generated", "hosting") is a narrower one: the text must
+    use one of its own words (title or a source's wording, "processed") to name it. A series
+    without such a word (webpages actioned) is named by any of its words. Narrower series named
+    outrank general ones; then the more of a series' words the text uses, the better.
+    """
+
+    def __init__(self, ds: Dataset) -> None:
+        words: dict[str, set[str]] = {}
+        titles = {s.series_id: tokens(s.title) for s in ds.series.values()}
+        for s in ds.series.values():
+            words.setdefault(s.series_id, set()).update(titles[s.series_id])
+        for o in ds.observations:
+            words[o.series_id].update(tokens(o.wording))
+        defs = {s.series_id: tokens(s.definition) for s in ds.series.values()}
+        df = Counter(w for ws in words.values() for w in ws)
+        self.weights = {sid: {w: 1 / df[w] for w in ws} for sid, ws in words.items()}
+
+        units = {s.series_id: s.unit == "percent" for s in ds.series.values()}
+
+        def elsewhere(sid: str) -> set[str]:
+            """Words other series of the same kind (counts, or percentages) use."""
+            return set().union(*(titles[o] | defs[o] | words[o] for o in words
+                                 if o != sid and units[o] == units[sid]))
+
+        self.qualifiers: dict[str, set[str]] = {}
+        for sid in words:
+            other = elsewhere(sid)
+            if titles[sid] - other:
+                self.qualifiers[sid] = words[sid] - other
+        for o in ds.observations:
+            if o.category and o.series_id in self.qualifiers:
+                names = {t for t in tokens(o.category) if len(t) > 3}  # not "top", "ten"
+                self.qualifiers[o.series_id] |= names
+                self.weights[o.series_id].update(dict.fromkeys(names, 1.0))
+        self.units = {s.series_id: s.unit for s in ds.series.values()}
+        self.categories = {o.category.lower(): o.category for o in ds.observations if o.category}
+
+    def scores(self, text: str, percent: bool) -> dict[str, tuple[int, float]]:
+        found = tokens(text)
+        out = {}
+        for sid, ws in self.weights.items():
+            if (self.units[sid] == "percent") != percent:
+                continue
+            narrow = sid in self.qualifiers
+            if narrow and not (self.qualifiers[sid] & found):
+                continue
+            score = sum(w for t, w in ws.items() if t in found)
+            if score > 0:
+                out[sid] = (int(narrow), score)
+        return out
+
+    def named(self, text: str, percent: bool = False) -> list[str]:
+        """The series the text names most strongly (several on a tie), best first."""
+        sc = self.scores(text, percent)
+        if not sc:
+            return []
+        best = max(sc.values())
+        return sorted(s for s, v in sc.items() if v[0] == best[0] and abs(v[1] - best[1]) < 1e-9)
+
+    def category(self, text: str) -> str:
+        low = text.lower()
+        return next((c for k, c in sorted(self.categories.items()) if k in low), "")
+
+
+@cache
+def _subject(topic: str) -> str:
+    return topic.split("_")[0]
+
+
+def subject_facts(ds: Dataset, text: str) -> list[Fact]:
+    """Facts whose subject (the first word of the topic: "iwf", "iicsa", "osa") the text
+    names, in words or as an acronym."""
+    names = tokens(text) | acronyms(text)
+    return [f for f in ds.facts.values() if _subject(f.topic) in names]
