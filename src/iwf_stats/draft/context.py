@@ -99,8 +99,12 @@ class SeriesWords:
             other = elsewhere(sid)
             if titles[sid] - other:
                 self.qualifiers[sid] = words[sid] - other
+        # A series by category (hosting country) is named by its categories, not by "hosting".
+        by_category = {o.series_id for o in ds.observations if o.category}
+        for sid in by_category:
+            self.qualifiers[sid] = set()
         for o in ds.observations:
-            if o.category and o.series_id in self.qualifiers:
+            if o.category:
                 names = {t for t in tokens(o.category) if len(t) > 3}  # not "top", "ten"
                 self.qualifiers[o.series_id] |= names
                 self.weights[o.series_id].update(dict.fromkeys(names, 1.0))
@@ -128,6 +132,13 @@ class SeriesWords:
             return []
         best = max(sc.values())
         return sorted(s for s, v in sc.items() if v[0] == best[0] and abs(v[1] - best[1]) < 1e-9)
+
+    def related(self, text: str, percent: bool = False) -> list[str]:
+        """Every series that shares a word with the text, narrow or not: when the text says
+        only "reports", a figure may be any series counted in reports."""
+        found = tokens(text)
+        return sorted(sid for sid, ws in self.weights.items()
+                      if (self.units[sid] == "percent") == percent and found & set(ws))
 
     def category(self, text: str) -> str:
         low = text.lower()

@@ -34,7 +34,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("count_fraction", re.compile(r"\b(?:(a|an|one|\d+) (half|quarter|quarters|\d+(?:st|nd|rd|th)s?) of an?"
                                   r"|(half) an?) (1000000000|1000000|1000)\b")),
     ("fold", re.compile(rf"\b({_NUM})[ -]?fold\b", re.IGNORECASE)),
-    ("fraction", re.compile(r"\b(?:(\d+) (?:in|out of) (?:every )?(\d+)\b"
+    ("fraction", re.compile(r"(?:(?<![\d,.])(\d{1,2}) (?:in|out of) (?:every )?(\d{1,3})\b(?![,.]\d)"
                             r"|(a|an|one|\d+) (half|quarter|quarters|\d+(?:st|nd|rd|th)s?)\b(?! of (?:the|a|an|its|\d)\b)"
                             r"|\b(half)\b(?= of\b))")),
     ("percent", re.compile(rf"(?<![\w.,])({_NUM}){_PCT}")),
@@ -42,7 +42,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("decade", re.compile(r"\b(?:the )?(?:past|last) (decade)\b", re.IGNORECASE)),
     ("year", re.compile(r"(?<![\w.,£$€-])(1[89]\d\d|20\d\d)(?![\w%-]|[.,]\d)")),
     ("month", re.compile(rf"\b(?:in|from|since|by|until|since|before|after) ({_MONTH})\b(?! \d)")),
-    ("count", re.compile(rf"(?<![\w.,£$€-])({_NUM})(?: (1000000000|1000000|1000)\b)?(?![\w%-]|\.\d)")),
+    ("count", re.compile(rf"(?<![\w.,£$€-])({_NUM})(?: (1000000000|1000000|1000)\b)?(?![\w%-]|\.\d)"
+                         r"(?! (?:hours?|days?|weeks?|months?|minutes?|seconds?|years?|decades?)\b)")),
 ]
 _RECORD = re.compile(
     r"\b(?:(?:worst|best|highest|lowest|biggest|largest) (?:\w+ ){0,2}on record"
@@ -118,7 +119,7 @@ def _num(text: str) -> Decimal:
 
 def _plural_word(words: str) -> bool:
     """"hundreds", "thousands": text2num reads them as 100 and 1,000, which no writer meant."""
-    return bool(re.fullmatch(r"(?:hundreds|thousands|millions|tens|dozens)", words.strip().lower()))
+    return bool(re.search(r"\b(?:hundreds|thousands|millions|tens|dozens)\b", words.lower()))
 
 
 def find_figures(sentence: str) -> list[Figure]:
@@ -194,6 +195,12 @@ def find_figures(sentence: str) -> list[Figure]:
                 add(kind, m, value)
             else:
                 add(kind, m, _num(m.group(1)))
+    for m in re.finditer(r"\b([A-Za-z]+)fold\b", sentence):  # "ninefold": one word text2num leaves alone
+        from text_to_num import alpha2digit
+
+        digits = alpha2digit(m.group(1), "en", threshold=0)
+        if digits.isdigit() and all(m.end() <= f.start or m.start() >= f.end for f in found):
+            found.append(Figure("fold", m.group(), Decimal(digits), m.start(), m.end()))
     for m in _RECORD.finditer(sentence):
         if all(m.end() <= f.start or m.start() >= f.end for f in found):
             found.append(Figure("record", m.group().strip(), Decimal(0), m.start(), m.end()))
@@ -222,8 +229,9 @@ def _money(text: str) -> Decimal:
 
 
 # The relative expressions dateparser resolves against a reference date.
-_RELATIVE = re.compile(r"\b(?:last|this|next|past) (?:week|month|night|year)\b|\byesterday\b|\btoday\b"
-                       r"|\b\d+ (?:days|weeks|months) ago\b", re.IGNORECASE)
+# Only the week: the claims engine places "last week" and "this week" against a date; "last
+# year" is read as context (the year a figure describes), "last night" checks nothing.
+_RELATIVE = re.compile(r"\b(?:last|this) week\b", re.IGNORECASE)
 
 
 def _relative_dates(sentence: str, found: list[Figure]) -> list[Figure]:
@@ -231,8 +239,5 @@ def _relative_dates(sentence: str, found: list[Figure]) -> list[Figure]:
     for m in _RELATIVE.finditer(sentence):
         if any(m.start() < f.end and m.end() > f.start for f in found):
             continue
-        if re.match(r"(?i)(?:the )?(?:past|last) (?:decade|year)", m.group()) and \
-                re.search(r"(?i)\bthe $", sentence[:m.start()]):
-            continue  # "in the last year": a span of figures, not a date
         out.append(Figure("relative_date", m.group(), Decimal(0), m.start(), m.end()))
     return out

@@ -38,7 +38,7 @@ from ..claims.models import (
 )
 from ..claims.words import RULES, rule_text
 from ..dataset import Dataset
-from ..numbers import ROUNDING_RULES, Rounding, apply_rounding, fmt_count
+from ..numbers import ROUNDING_RULES, NumberFormatError, Rounding, apply_rounding, fmt_count, parse_number
 from ..preference import KIND_RANK
 from ..records import Observation
 from .context import SeriesWords, YearMention, clause_bounds, subject_facts, years
@@ -93,6 +93,7 @@ class Drafter:
         self.pct_obs = [o for o in ds.observations if ds.series[o.series_id].unit == "percent"]
         self.ctx = _Context()
         self._n = 0
+        self._figure: Figure | None = None  # the figure being judged
 
     # --- the walk over the article ---
 
@@ -115,6 +116,7 @@ class Drafter:
         done: list[Statement] = []
         for f in figures:
             st: Statement | None
+            self._figure = f
             if f.kind == "count":
                 st = self._count(text, f, mentions)
             elif f.kind in ("percent", "fraction", "fold"):
@@ -144,8 +146,13 @@ class Drafter:
         return f"{doc}_{self._n:02d}_{slug}"
 
     def _claim(self, kind: str, quote: str, stated: str, rule: str, **fields: Any) -> Claim | None:
-        """A claim model, or None when the statement does not fit one (the ledger's own checks)."""
+        """A claim model, or None when the statement does not fit one (the ledger's own checks,
+        or a figure in words the ledger's number reader does not read: "three hundred thousand")."""
         from pydantic import TypeAdapter
+
+        if self._figure is not None and kind in ("value", "approximation", "change") and \
+                not _reads_as(stated, self._figure.value):
+            return None
 
         data = {"id": self._id(stated), "document": self.document, "quote": quote, "stated": stated,
                 "kind": kind, "rule": rule, "expected": "unverifiable", **fields}
@@ -222,8 +229,26 @@ class Drafter:
         a, b = clause_bounds(text, f.start)
         named = self.words.named(text[a:b]) or self.words.named(text) or self.ctx.series
         category = self.words.category(text)
+        # What the figure counts: the words right after it ("291,270 webpages", "50 reporting
+        # portals"). A count of something no series counts is not compared at all.
+        head = " ".join(re.findall(r"[A-Za-z][\w-]*", text[f.end:f.end + 60])[:4])
+        head_series = self.words.related(head)
+        first_two = head.split()[:2]
+        if not head_series and any(len(w) > 3 and w.endswith("s") and w.lower() not in ("was", "has", "is")
+                                   for w in first_two):
+            return Statement(text, f.stated, "approximation" if f.word else "value", "unverifiable", "—",
+                             f"{f.stated} counts '{head}', which no series in the dataset counts",
+                             {"searched": f"series counting '{head}'"})
+        # A general word ("reports") may mean a narrower series too: such a match is accepted,
+        # but a contradiction is only ever against the series the text names.
+        accept = set(named) | set(head_series)
         fits = [(o, how) for o in self.count_obs if (r := self._fits(o, f))[0] for how in [r[1]]]
-        good = [(o, how) for o, how in fits if (not named or o.series_id in named)
+        if f.word:
+            # A band ("nearly", "more than") fits many figures: only the series and year the
+            # text names count, and only figures of the same order (within half to twice).
+            fits = [(o, h) for o, h in fits if o.series_id in accept and o.year == year
+                    and f.value / 2 <= o.value <= f.value * 2]
+        good = [(o, how) for o, how in fits if (not named or o.series_id in accept)
                 and (year is None or o.year == year) and (o.category == category or not category)]
         good.sort(key=lambda x: self._rank(x[0]))
         where = (f"{', '.join(named) or 'every count series'}"
@@ -249,7 +274,7 @@ class Drafter:
         # close to a figure, but not within any rounding: a digit dropped or changed, or within 10%
         pool = [o for o in self.count_obs if (not named or o.series_id in named)
                 and (year is None or o.year == year)]
-        near = [o for o in pool if _close(int(f.value), o.value)]
+        near = [o for o in pool if not f.word and _close(int(f.value), o.value)]
         if near:
             o = self._ranked(near)[0]
             st = self._count_statement(text, f, o, self._roundings(f)[-1][0] if f.rule_word is None else "",
@@ -258,6 +283,9 @@ class Drafter:
             st.explanation = (f"{f.stated} is close to {self._obs_label(o)} but matches it under no rounding "
                               f"({_diff(int(f.value), o.value)}). " + st.explanation)
             return st
+        if f.word and named and year is not None and (o := self.ds.preferred(named[0], year, category)):
+            if f.value / 2 <= o.value <= f.value * 2:
+                return self._count_statement(text, f, o, "", "contradicted", alternatives, year)
         return Statement(text, f.stated, "approximation" if f.word else "value", "unverifiable", "—",
                          f"no published figure matches {f.stated} in {where}; searched "
                          f"{len(self.count_obs)} published counts", {"searched": where})
@@ -291,6 +319,19 @@ class Drafter:
         if target is None:
             expl = f"no figure for {o.series_id} {y} in the dataset"
             return Statement(text, f.stated, "value", verdict, "—", expl, match, alternatives)
+        if f.rule_word in RULES:
+            ok = RULES[f.rule_word].holds(Decimal(target.value), f.value)
+            v: Verdict = "supported" if ok and verdict == "supported" else "contradicted"
+            expl = (f"{y} figure {fmt_count(target.value)} ({target.source_id}) is "
+                    f"{Decimal(target.value) / f.value * 100:.2f}% of {fmt_count(f.value)} ({f.stated}); "
+                    f"{rule_text(f.rule_word)} → {v}")
+            return Statement(text, f.stated, "approximation", v, fmt_count(target.value), expl, match, alternatives)
+        if how in ROUNDING_RULES:
+            shown_r = apply_rounding(target.value, how)  # type: ignore[arg-type]
+            v = "supported" if shown_r == f.value and verdict == "supported" else "contradicted"
+            expl = (f"{y} figure {fmt_count(target.value)} ({target.source_id}), {ROUNDING_RULES[how]}: "
+                    f"{fmt_count(shown_r)}; stated {f.stated} ({fmt_count(f.value)}) → {v}")
+            return Statement(text, f.stated, "value", v, fmt_count(target.value), expl, match, alternatives)
         k = int(how.split("_")[1]) if how.startswith("nearest_") and how not in ROUNDING_RULES else 0
         shown = self._rounded(target.value, "nearest", len(str(k)) - 1) if k else Decimal(target.value)
         expl = (f"{y} figure {fmt_count(target.value)} ({target.source_id}), rounded to the nearest "
@@ -338,6 +379,8 @@ class Drafter:
             if to_year == frm:
                 to_year = self.ctx.year
             return to_year, frm, f"from {frm} (named) to {to_year}"
+        if len(set(at)) >= 2:
+            return max(at), min(at), f"between the years named ({min(at)} and {max(at)})"
         if re.search(r"(?i)\b(?:past|last) decade\b", text) and to_year:
             return to_year, to_year - 10, f"over the decade to {to_year}"
         if _PREVIOUS.search(text) and to_year:
@@ -375,7 +418,8 @@ class Drafter:
                 if res.verdict == "supported":
                     return st
                 last = last or st
-            return last
+            if last is not None:
+                return last
         pct = (ratio - 1) * 100
         if f.kind == "fold":
             got = apply_rounding(ratio, "nearest_1")
@@ -388,8 +432,10 @@ class Drafter:
             ok = RULES[f.rule_word or ""].holds(pct, stated_pct)
             rule = rule_text(f.rule_word or "")
         else:
-            ok = apply_rounding(pct, "nearest_1") == apply_rounding(stated_pct, "nearest_1")
-            rule = "'X' holds when the change, to the nearest whole per cent, equals X"
+            hit = next((r for r in self._pct_roundings(f) if apply_rounding(pct, r) == stated_pct), None)
+            ok = hit is not None
+            rule = (f"{ROUNDING_RULES[hit]}, it is X" if hit else
+                    f"under no rounding ({', '.join(ROUNDING_RULES[r] for r in self._pct_roundings(f))}) is it X")
         verdict = "supported" if ok else "contradicted"
         expl = (f"{fmt_count(b.value)} / {fmt_count(a.value)} − 1 = {pct:.2f}%; stated "
                 f"{f.word + ' ' if f.word else ''}{f.stated} ({stated_pct.normalize():f}%); {rule} → {verdict} "
@@ -571,12 +617,21 @@ class Drafter:
         return Statement(text, f.stated, "relative_date", res.verdict, res.computed, res.explanation, match, [], claim)
 
 
+def _reads_as(stated: str, value: Decimal) -> bool:
+    """The ledger reads `stated` back as the same figure (digits do; most number words do not)."""
+    try:
+        return parse_number(stated) == value
+    except NumberFormatError:
+        return False
+
+
 def _close(stated: int, value: int) -> bool:
-    """A digit dropped, added or changed, or within 10% either side."""
+    """Within 10% either side; or, for figures in the thousands, a digit dropped, added or
+    changed (a two-digit "24" is not a mangled 245)."""
     a, b = str(stated), str(value)
     if value and abs(stated - value) <= value // 10:
         return True
-    if abs(len(a) - len(b)) > 1:
+    if min(stated, value) < 1000 or abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
         return sum(x != y for x, y in zip(a, b, strict=True)) == 1
