@@ -35,7 +35,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                                   r"|(half) an?) (1000000000|1000000|1000)\b")),
     ("fold", re.compile(rf"\b({_NUM})[ -]?fold\b", re.IGNORECASE)),
     ("fraction", re.compile(r"(?:(?<![\d,.])(\d{1,2}) (?:in|out of) (?:every )?(\d{1,3})\b(?![,.]\d)"
-                            r"|(a|an|one|\d+) (half|quarter|quarters|\d+(?:st|nd|rd|th)s?)\b(?! of (?:the|a|an|its|\d)\b)"
+                            r"|(a|an|one|\d+) (half|quarter|quarters|\d+(?:st|nd|rd|th)s?)\b"
+                            r"(?! of (?:the|a|an|its|\d)\b)"
                             r"|\b(half)\b(?= of\b))")),
     ("percent", re.compile(rf"(?<![\w.,])({_NUM}){_PCT}")),
     ("duration", re.compile(rf"(?<![\w.,])({_NUM})[ -](year|decade)s?\b(?![ -]olds?\b)", re.IGNORECASE)),
@@ -73,7 +74,7 @@ class _Aligned:
     """The sentence with number words turned into digits, and a map back to its words."""
 
     def __init__(self, sentence: str) -> None:
-        from text_to_num import alpha2digit
+        from text_to_num import alpha2digit  # type: ignore[import-untyped]
 
         # Hyphens between letters become spaces ("seven-year" → "seven year"): same length,
         # so offsets stay those of the sentence.
@@ -164,7 +165,8 @@ def find_figures(sentence: str) -> list[Figure]:
                 else:
                     top = Decimal(1) if m.group(3).lower() in ("a", "an", "one") else _num(m.group(3))
                     name = m.group(4).lower()
-                    bottom = Decimal({"half": 2, "quarter": 4, "quarters": 4}.get(name) or _num(re.sub(r"\D", "", name)))
+                    bottom = Decimal({"half": 2, "quarter": 4, "quarters": 4}.get(name)
+                                     or _num(re.sub(r"\D", "", name)))
                 if bottom:
                     add(kind, m, top / bottom, "fraction")
             elif kind == "count_fraction":

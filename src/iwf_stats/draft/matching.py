@@ -17,23 +17,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ..claims import evaluate
 from ..claims.engine import ClaimResult
 from ..claims.models import (
-    AmountClaim,
-    ApproximationClaim,
-    ChangeClaim,
     Claim,
-    DateClaim,
-    DurationClaim,
-    Endpoint,
-    RecordClaim,
-    RelativeDateClaim,
-    ValueClaim,
     Verdict,
 )
 from ..claims.words import RULES, rule_text
@@ -148,8 +140,6 @@ class Drafter:
     def _claim(self, kind: str, quote: str, stated: str, rule: str, **fields: Any) -> Claim | None:
         """A claim model, or None when the statement does not fit one (the ledger's own checks,
         or a figure in words the ledger's number reader does not read: "three hundred thousand")."""
-        from pydantic import TypeAdapter
-
         if self._figure is not None and kind in ("value", "approximation", "change") and \
                 not _reads_as(stated, self._figure.value):
             return None
@@ -157,7 +147,7 @@ class Drafter:
         data = {"id": self._id(stated), "document": self.document, "quote": quote, "stated": stated,
                 "kind": kind, "rule": rule, "expected": "unverifiable", **fields}
         try:
-            return TypeAdapter(Claim).validate_python(data)  # type: ignore[no-any-return]
+            return _adapter().validate_python(data)
         except ValidationError:
             return None
 
@@ -210,7 +200,7 @@ class Drafter:
     @staticmethod
     def _rounded(value: int, rule: str, k: int) -> Decimal:
         if rule == "nearest":  # to the nearest 100, 1,000…: numbers.apply_rounding on the scaled value
-            return apply_rounding(Decimal(value) / 10**k, "nearest_1") * 10**k
+            return apply_rounding(Decimal(value) / 10**k, "nearest_1") * Decimal(10**k)
         return apply_rounding(value, rule)  # type: ignore[arg-type]
 
     def _fits(self, o: Observation, f: Figure) -> tuple[bool, str]:
@@ -283,9 +273,9 @@ class Drafter:
             st.explanation = (f"{f.stated} is close to {self._obs_label(o)} but matches it under no rounding "
                               f"({_diff(int(f.value), o.value)}). " + st.explanation)
             return st
-        if f.word and named and year is not None and (o := self.ds.preferred(named[0], year, category)):
-            if f.value / 2 <= o.value <= f.value * 2:
-                return self._count_statement(text, f, o, "", "contradicted", alternatives, year)
+        named_obs = self.ds.preferred(named[0], year, category) if f.word and named and year is not None else None
+        if named_obs is not None and f.value / 2 <= named_obs.value <= f.value * 2:
+            return self._count_statement(text, f, named_obs, "", "contradicted", alternatives, year)
         return Statement(text, f.stated, "approximation" if f.word else "value", "unverifiable", "—",
                          f"no published figure matches {f.stated} in {where}; searched "
                          f"{len(self.count_obs)} published counts", {"searched": where})
@@ -341,7 +331,7 @@ class Drafter:
     # --- percentages, fractions, fold changes ---
 
     def _percent(self, text: str, f: Figure, mentions: list[YearMention], done: list[Statement]) -> Statement | None:
-        a, b = clause_bounds(text, f.start)
+        a, _ = clause_bounds(text, f.start)
         window = text[max(a, f.start - 60):min(len(text), f.end + 40)]
         is_change = f.kind == "fold" or bool(_CHANGE.search(window))
         if not is_change:
@@ -465,15 +455,17 @@ class Drafter:
         year = self._year_for(text, f, mentions)
         named = self.words.named(text, percent=True)
         category = self.words.category(text)
-        pool = [o for o in self.pct_obs if (not named or o.series_id in named) and (not category or o.category == category)]
-        where = f"{', '.join(named) or 'every percentage series'}{' ' + category if category else ''}, {year or 'any year'}"
+        pool = [o for o in self.pct_obs
+                if (not named or o.series_id in named) and (not category or o.category == category)]
+        where = (f"{', '.join(named) or 'every percentage series'}{' ' + category if category else ''}, "
+                 f"{year or 'any year'}")
         for o in pool:
             if year is not None and o.year != year:
                 continue
             ok = (RULES[f.rule_word].holds(Decimal(o.value), value) if f.rule_word
                   else apply_rounding(value, "nearest_1") == o.value)
             if ok and category:
-                claim = (self._claim("approximation", text, f.stated, rule_text(f.rule_word), series=o.series_id,
+                claim = (self._claim("approximation", text, f.stated, rule_text(f.rule_word or ""), series=o.series_id,
                                      year=o.year, category=o.category, word=f.word) if f.word else
                          self._claim("value", text, f.stated, "A whole per cent, as the IWF prints it.",
                                      series=o.series_id, year=o.year, category=o.category, rounding="nearest_1"))
@@ -510,7 +502,8 @@ class Drafter:
             return Statement(text, f.stated, "amount", "unverifiable", "—", f"{f.stated} could not be read as a sum")
         res, claim, fact = next((r for r in results if r[0].verdict == "supported"),
                                 next((r for r in results if r[0].verdict == "contradicted"), results[0]))
-        alts = [{"fact": fx.fact_id, "verdict": r.verdict, "computed": r.computed} for r, _, fx in results if fx is not fact]
+        alts = [{"fact": fx.fact_id, "verdict": r.verdict, "computed": r.computed}
+                for r, _, fx in results if fx is not fact]
         return Statement(text, f.stated, "amount", res.verdict, res.computed, res.explanation,
                          {"fact": fact.fact_id, "value": fact.value, "source": fact.source_id}, alts, claim)
 
@@ -534,7 +527,8 @@ class Drafter:
                     if (r := self._run(c)) is not None and c is not None:
                         tried.append((r, c))
         year = self._year_for(text, f, mentions)
-        ends = sorted({y for y in (year, year + 1 if year else None, self.published.year if self.published else None) if y})
+        ends = sorted({y for y in (year, year + 1 if year else None,
+                                   self.published.year if self.published else None) if y})
         for s in dates:
             for y in ends:
                 if int(s.value[:4]) < y:
@@ -610,11 +604,18 @@ class Drafter:
         res = self._run(claim)
         match = {"event": event, "date": str(self.ds.sources[event].date_published)}
         if res is None:
-            return Statement(text, f.stated, "relative_date", "unverifiable", str(self.ds.sources[event].date_published),
+            return Statement(text, f.stated, "relative_date", "unverifiable",
+                             str(self.ds.sources[event].date_published),
                              f"event: {event} published {self.ds.sources[event].date_published}; but the article's "
                              "own date is unknown (name it with --document or --published) → unverifiable",
                              match, [], claim)
         return Statement(text, f.stated, "relative_date", res.verdict, res.computed, res.explanation, match, [], claim)
+
+
+@cache
+def _adapter() -> TypeAdapter[Claim]:
+    """Built once: building a TypeAdapter for the claim union costs milliseconds each time."""
+    return TypeAdapter(Claim)
 
 
 def _reads_as(stated: str, value: Decimal) -> bool:
@@ -647,5 +648,3 @@ def _diff(stated: int, value: int) -> str:
         return "a digit added"
     return f"off by {fmt_count(abs(stated - value))}"
 
-
-Endpoint  # re-exported for type checkers of callers building endpoints
