@@ -189,3 +189,16 @@ def test_core_imports_no_parsing_library() -> None:
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_draft_page_escapes_and_lists_every_statement(ds, seed) -> None:
+    from dataclasses import replace
+
+    from iwf_stats.report.site import draft_page
+
+    hostile = replace(seed.statements[0], quote='<script>alert("x")</script> & more', stated="<b>1</b>")
+    html = draft_page(ds, [hostile, *seed.statements[1:]])
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;1&lt;/b&gt;" in html
+    assert html.count('<article class="claim">') == len(seed.statements)
+    assert f"{len(seed.statements)} checkable statements" in html
+    assert 'href="https://www.iwf.org.uk/' in html  # a figure's own source, linked

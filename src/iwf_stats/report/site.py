@@ -9,11 +9,15 @@ import json
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..claims import CheckReport
 from ..dataset import Dataset
 from ..loading import dataset_files
 from ..summary import and_list
+
+if TYPE_CHECKING:
+    from ..draft import Statement
 
 SITE_TITLE = "iwf-stats: the IWF's published figures, checked"
 #: Every page forbids scripts, frames, forms and anything loaded from outside the site: a
@@ -167,3 +171,29 @@ def sources(ds: Dataset) -> str:
 def notebook_page(name: str, fragment: str, pygments_css: str) -> str:
     return page(f"{name} — iwf-stats", f"<h1 class=\"muted\">{escape(name)}</h1>\n{fragment}",
                 depth=1, extra_css=pygments_css)
+
+
+def draft_page(ds: Dataset, statements: Sequence[Statement]) -> str:
+    """What `iwf-stats draft` found in an article: one card per statement, with the sentence,
+    the figure as written, what the data gives, the verdict and the arithmetic. Every string
+    is escaped (the article's text is untrusted input); the one link is to each figure's source."""
+    counts = {v: sum(s.verdict == v for s in statements) for v in ("supported", "contradicted", "unverifiable")}
+    cards = []
+    for s in statements:
+        source = s.match.get("source") if isinstance(s.match, dict) else None
+        link = ""
+        if isinstance(source, str) and source in ds.sources and ds.sources[source].url:
+            url = ds.sources[source].url or ""
+            link = (f'<dt>Source</dt><dd><a href="{escape(url)}">{escape(ds.sources[source].title)}</a></dd>')
+        cards.append(
+            f'<article class="claim">\n<h2>{_verdict(s.verdict)} <code>{escape(s.kind)}</code></h2>\n'
+            f"<blockquote>{escape(s.quote)}</blockquote>\n"
+            f"<dl><dt>Stated</dt><dd>{escape(s.stated)}</dd>"
+            f"<dt>Computed</dt><dd>{escape(s.computed)}</dd>"
+            f"<dt>How</dt><dd>{escape(s.explanation)}</dd>{link}</dl>\n</article>")
+    body = ("<h1>What the drafter found in the article</h1>\n"
+            f"<p>{len(statements)} checkable statements: {counts['supported']} supported, "
+            f"{counts['contradicted']} contradicted, {counts['unverifiable']} unverifiable. "
+            "Found by <code>iwf-stats draft</code>; the reviewed claims are on the "
+            '<a href="claims.html">claims page</a>.</p>\n' + "\n".join(cards))
+    return page("Drafted statements — iwf-stats", body)
