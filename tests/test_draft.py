@@ -142,9 +142,10 @@ def test_draft_ledger_refuses_to_overwrite(seed, tmp_path: Path) -> None:
 
 
 def test_ledger_lists_what_fits_no_claim(ds) -> None:
-    d = draft(ds, "In 2024 the IWF acted on nearly three hundred thousand webpages.")
+    """A fold change has no claim kind: it is listed as a comment, not dropped."""
+    d = draft(ds, "Webpages actioned grew ninefold between 2014 and 2024.")
     text = ledger_text(d, "a.txt")
-    assert "[[claim]]" not in text and "three hundred thousand" in text
+    assert "[[claim]]" not in text and "# - supported: 'ninefold'" in text
 
 
 def test_cli_draft_json_and_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
