@@ -203,3 +203,34 @@ def test_draft_page_escapes_and_lists_every_statement(ds, seed) -> None:
     assert html.count('<article class="claim">') == len(seed.statements)
     assert f"{len(seed.statements)} checkable statements" in html
     assert 'href="https://www.iwf.org.uk/' in html  # a figure's own source, linked
+
+
+def test_last_week_placed_by_the_articles_date(ds) -> None:
+    """An article not in sources.csv: --published places 'last week' (the IWF release of
+    Wednesday 22 January 2025 fell in the week before 29 January, not before 5 February)."""
+    text = "Last week the IWF published new data revealing that 2024 was the worst year on record for webpages."
+    from datetime import date
+
+    (week,) = [s for s in draft(ds, text, "new_article", date(2025, 1, 29)).statements if s.kind == "relative_date"]
+    assert week.verdict == "supported", week.explanation
+    (late,) = [s for s in draft(ds, text, "new_article", date(2025, 2, 5)).statements if s.kind == "relative_date"]
+    assert late.verdict == "contradicted", late.explanation
+    (unknown,) = [s for s in draft(ds, text, "new_article").statements if s.kind == "relative_date"]
+    assert unknown.verdict == "unverifiable" and "--published" in unknown.explanation
+
+
+_WORDS = ["In", "2024", "2023", "the", "IWF", "nearly", "300,000", "webpages", "reports", "assessed", "5%",
+          "per", "cent", "fivefold", "a", "quarter", "£200,000", "seven-year", "record", "ever", "last", "week",
+          "on", "from", "up", "rose", "hundred", "thousand", "one", "in", "every", "five", ",", ".", "(", ")",
+          "\n\n", "–", "Inquiry", "Act", "March", "17", "decade", "9", "0", "1,000,000", "2.8", "million"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(_WORDS) | st.text(max_size=12), max_size=40))
+def test_any_text_gives_statements_never_an_exception(ds, words: list[str]) -> None:
+    """Jumbled figures, words and arbitrary characters: every statement has a verdict and
+    quotes the text, and nothing raises."""
+    text = " ".join(words)
+    for s in draft(ds, text).statements:
+        assert s.verdict in ("supported", "contradicted", "unverifiable")
+        assert s.stated and s.explanation

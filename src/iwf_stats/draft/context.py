@@ -41,8 +41,8 @@ def acronyms(text: str) -> set[str]:
     out = {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", text)}
     for run in re.finditer(r"(?:\b[A-Z][\w’'-]*(?:\s+(?:of|into|for|on|and)\b)?\s+){1,}[A-Z][\w’'-]*", text):
         initials = "".join(w[0] for w in run.group().split() if w[0].isupper())
-        if len(initials) >= 2:
-            out.add(initials.lower())
+        # every tail of the run: "The Online Safety Act" is also "Online Safety Act" → "osa"
+        out.update(initials[i:].lower() for i in range(len(initials) - 1))
     return out
 
 
@@ -79,6 +79,7 @@ class SeriesWords:
     def __init__(self, ds: Dataset) -> None:
         words: dict[str, set[str]] = {}
         titles = {s.series_id: tokens(s.title) for s in ds.series.values()}
+        self.titles = titles
         for s in ds.series.values():
             words.setdefault(s.series_id, set()).update(titles[s.series_id])
         for o in ds.observations:

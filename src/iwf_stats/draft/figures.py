@@ -53,6 +53,12 @@ _RECORD = re.compile(
     r"|(?:a )?new record\b|highest ever\b|most extreme year on record)", re.IGNORECASE)
 
 
+# The verbs of multiplication no number library reads ("double the number", "tripled").
+_MULTIPLES = {"doub": 2, "twic": 2, "trip": 3, "treb": 3, "quad": 4}
+_MULTIPLE = re.compile(r"\b(doubl(?:e|ed|ing)|twice|tripl(?:e|ed|ing)|trebl(?:e|ed|ing)|quadrupl(?:e|ed|ing))\b",
+                       re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Figure:
     """One figure: what kind, the article's words for it, its value, and where it sits."""
@@ -203,6 +209,9 @@ def find_figures(sentence: str) -> list[Figure]:
         digits = alpha2digit(m.group(1), "en", threshold=0)
         if digits.isdigit() and all(m.end() <= f.start or m.start() >= f.end for f in found):
             found.append(Figure("fold", m.group(), Decimal(digits), m.start(), m.end()))
+    for m in _MULTIPLE.finditer(sentence):
+        if all(m.end() <= f.start or m.start() >= f.end for f in found):
+            found.append(Figure("fold", m.group(), Decimal(_MULTIPLES[m.group(1).lower()[:4]]), m.start(), m.end()))
     for m in _RECORD.finditer(sentence):
         if all(m.end() <= f.start or m.start() >= f.end for f in found):
             found.append(Figure("record", m.group().strip(), Decimal(0), m.start(), m.end()))
