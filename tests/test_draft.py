@@ -234,3 +234,15 @@ def test_any_text_gives_statements_never_an_exception(ds, words: list[str]) -> N
     for s in draft(ds, text).statements:
         assert s.verdict in ("supported", "contradicted", "unverifiable")
         assert s.stated and s.explanation
+
+
+def test_list_items_are_sentences_and_carry_the_year(ds) -> None:
+    """A list under "which covered 2022:" is read item by item, each in 2022; a change in a
+    sentence about something else is not pinned on the series before it."""
+    text = ("Among the findings of the IWF report, which covered 2022:\n"
+            "  • 375,230 reports were assessed by IWF, a four percent increase over 2021.\n"
+            "  • 255,588 reports were confirmed as containing imagery. This reflects a 1 percent increase from 2021.\n"
+            "  • Across all three categories, the number of images of children aged 7-10 increased by 60%.\n")
+    got = {(s.stated, s.verdict) for s in draft(ds, text).statements}
+    assert {("375,230", "supported"), ("four percent", "supported"), ("255,588", "supported"),
+            ("1 percent", "supported"), ("60%", "unverifiable")} <= got

@@ -17,7 +17,8 @@ from ..dataset import Dataset
 from ..records import Fact
 
 _TOKEN = re.compile(r"[a-z][a-z-]*[a-z]|[a-z]")
-_STOP = {"of", "and", "the", "per", "cent", "incl", "inc", "by", "in", "a", "an", "or", "with", "to", "as"}
+_STOP = {"of", "and", "the", "per", "cent", "incl", "inc", "by", "in", "a", "an", "or", "with", "to", "as",
+         "including", "excluding"}
 # A year right after these words is the base of a comparison ("an increase from 2022").
 _BASE = re.compile(r"(?:\bfrom|\bon|\bsince|\bthan|\bcompared (?:with|to)|\bover|\bversus|\bvs\.?)\s+(?:the\s+)?$",
                    re.IGNORECASE)
@@ -110,6 +111,7 @@ class SeriesWords:
                 self.qualifiers[o.series_id] |= names
                 self.weights[o.series_id].update(dict.fromkeys(names, 1.0))
         self.units = {s.series_id: s.unit for s in ds.series.values()}
+        self.size = Counter(o.series_id for o in ds.observations)
         self.categories = {o.category.lower(): o.category for o in ds.observations if o.category}
 
     def scores(self, text: str, percent: bool) -> dict[str, tuple[int, float]]:
@@ -127,12 +129,14 @@ class SeriesWords:
         return out
 
     def named(self, text: str, percent: bool = False) -> list[str]:
-        """The series the text names most strongly (several on a tie), best first."""
+        """The series the text names most strongly (several on a tie, the one with the most
+        published figures first)."""
         sc = self.scores(text, percent)
         if not sc:
             return []
         best = max(sc.values())
-        return sorted(s for s, v in sc.items() if v[0] == best[0] and abs(v[1] - best[1]) < 1e-9)
+        tied = [s for s, v in sc.items() if v[0] == best[0] and abs(v[1] - best[1]) < 1e-9]
+        return sorted(tied, key=lambda s: (-self.size[s], s))  # on a tie, the series with most figures
 
     def related(self, text: str, percent: bool = False) -> list[str]:
         """Every series that shares a word with the text, narrow or not: when the text says

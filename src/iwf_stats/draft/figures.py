@@ -30,6 +30,8 @@ _MONTH = "|".join(_MONTHS)
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(rf"\b(\d{{1,2}}) ({_MONTH}) (\d{{4}})\b")),
+    # a day and month without a year ("Tuesday 25 April"): not a count, and nothing to check
+    ("skip", re.compile(rf"\b(?:\d{{1,2}} (?:{_MONTH})|(?:{_MONTH}) \d{{1,2}})\b(?! \d{{4}})(?!,? \d{{4}})")),
     ("money", re.compile(rf"([£$€])\s?({_NUM})(?: (1000000000|1000000|1000)|(bn|m|k)\b)?")),
     ("count_fraction", re.compile(r"\b(?:(a|an|one|\d+) (half|quarter|quarters|\d+(?:st|nd|rd|th)s?) of an?"
                                   r"|(half) an?) (1000000000|1000000|1000)\b")),
@@ -158,7 +160,9 @@ def find_figures(sentence: str) -> list[Figure]:
 
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(al.text):
-            if kind == "date":
+            if kind == "skip":
+                taken.append((m.start(), m.end()))
+            elif kind == "date":
                 add(kind, m, Decimal(m.group(3)), m.group(2))
             elif kind == "money":
                 scale = _SCALE.get(m.group(3) or "", {"bn": 10**9, "m": 10**6, "k": 10**3}.get(m.group(4) or "", 1))

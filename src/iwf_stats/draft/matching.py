@@ -41,6 +41,8 @@ _CHANGE = re.compile(r"\b(increase[sd]?|rise|rose|risen|up|jump(?:ed)?|growth|gr
                      r"increment|fall|fell|down|decrease[sd]?|drop(?:ped)?|lower|decline[sd]?|less)\b",
                      re.IGNORECASE)
 _PREVIOUS = re.compile(r"\b(?:the )?(?:previous year|year before|prior year|last year's)\b", re.IGNORECASE)
+_ANAPHOR = re.compile(r"(?:this|that|it|these|those|which|the (?:figure|total|number|rise|increase|fall)s?)\b",
+                      re.IGNORECASE)
 _LAST_YEAR = re.compile(r"\blast year\b", re.IGNORECASE)
 
 
@@ -111,6 +113,10 @@ class Drafter:
                 self.ctx.series = named or [st.match["series"] for st in out if st.match.get("series")][:1]
                 if at_years:
                     self.ctx.year = at_years[-1]
+                elif found := [st.match["year"] for st in out if st.verdict == "supported" and st.match.get("year")]:
+                    self.ctx.year = found[-1]
+            elif self.ctx.year is None and at_years:
+                self.ctx.year = at_years[-1]  # "the report, which covered 2022:"
 
     def _sentence(self, text: str, figures: list[Figure], named: list[str],
                   mentions: list[YearMention]) -> Iterator[Statement]:
@@ -195,6 +201,12 @@ class Drafter:
         if _LAST_YEAR.search(text) and self.published:
             return self.published.year - 1
         return self.ctx.year
+
+    def _carried(self, text: str) -> list[str]:
+        """The series of the sentences before, when this one points back to it ("This is an
+        increase of 830 percent", "The figure … marks an 8% increase"); a sentence about
+        something else ("the number of abuse images … increased by 60%") is not given it."""
+        return self.ctx.series if _ANAPHOR.match(text) else []
 
     def _obs_label(self, o: Observation) -> str:
         cat = f" {o.category}" if o.category else ""
@@ -369,7 +381,7 @@ class Drafter:
         if not is_change:
             return self._share(text, f, mentions)
         named = (self.words.named(text) or [st.match["series"] for st in done if st.match.get("series")]
-                 or self.ctx.series)
+                 or self._carried(text))
         to_year, from_year, how_years = self._change_years(text, f, mentions, done)
         where = f"{', '.join(named) or 'no series named'}, {from_year or '?'}–{to_year or '?'}"
         if not named or to_year is None or from_year is None:
@@ -619,7 +631,7 @@ class Drafter:
                          {"fact": fact.fact_id, "value": fact.value, "source": fact.source_id}, [], claim)
 
     def _record(self, text: str, f: Figure, mentions: list[YearMention]) -> Statement:
-        named = self.words.named(text) or self.ctx.series
+        named = self.words.named(text) or self._carried(text)
         year = self._year_for(text, f, mentions)
         founded = sorted((x for x in self.ds.facts.values() if x.topic.endswith("_founded")),
                          key=lambda x: (KIND_RANK[self.ds.sources[x.source_id].kind], x.fact_id))

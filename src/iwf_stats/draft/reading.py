@@ -16,8 +16,11 @@ from ..errors import DataError, Problem, shown_path
 _HTML = re.compile(r"<\s*(html|body|p|div|article|!doctype)\b", re.IGNORECASE)
 # A sentence ends at . ! ? (and a closing quote or bracket) followed by space and a capital,
 # a digit, a quote or an opening bracket; a blank line (a headline, a caption) ends one too.
-# "U.K.-based" and "£2.8m" do not end one: the full stop is not followed by a space.
-_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[A-Z0-9\"“‘'(£$€])|\n\s*\n")
+# "U.K.-based" and "£2.8m" do not end one: the full stop is not followed by a space. A list
+# item (a line starting with a bullet) is a sentence of its own.
+_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[A-Z0-9\"“‘'(£$€])|\n\s*\n"
+                  r"|\n\s*(?=[•*▪◦‣·-]\s)|(?<=[.!?:])\s+(?=[•▪◦‣·]\s)")
+_BULLET = re.compile(r"^[•*▪◦‣·-]\s+")
 _TITLES = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sir|St|No|Rt|Hon|vs)\.$")
 
 
@@ -75,7 +78,7 @@ def sentences(text: str) -> list[Sentence]:
             pending = piece + " "
             continue
         pending = ""
-        cleaned = " ".join(piece.split())
+        cleaned = _BULLET.sub("", " ".join(piece.split()))
         if cleaned:
             out.append(cleaned)
     return [Sentence(s, i) for i, s in enumerate(out)]
