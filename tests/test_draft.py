@@ -246,3 +246,12 @@ def test_list_items_are_sentences_and_carry_the_year(ds) -> None:
     got = {(s.stated, s.verdict) for s in draft(ds, text).statements}
     assert {("375,230", "supported"), ("four percent", "supported"), ("255,588", "supported"),
             ("1 percent", "supported"), ("60%", "unverifiable")} <= got
+
+
+def test_a_band_on_an_ambiguous_word_is_not_contradicted(ds) -> None:
+    """'reports' alone may be reports assessed (not in the dataset for 2019): a band that does
+    not fit webpages actioned is unverifiable, not contradicted; 'webpages' is unambiguous."""
+    (s,) = draft(ds, "In 2019 the IWF dealt with more than a quarter of a million reports.").statements
+    assert s.verdict == "unverifiable" and "reports_assessed" in s.explanation
+    (w,) = draft(ds, "In 2019 the IWF acted on more than a quarter of a million webpages.").statements
+    assert w.verdict == "contradicted"

@@ -253,7 +253,7 @@ class Drafter:
             return None  # a bare four-digit number is a year, read as context
         year = self._year_for(text, f, mentions)
         a, b = clause_bounds(text, f.start)
-        named = self.words.named(text[a:b]) or self.words.named(text) or self.ctx.series
+        named = self.words.named(text[a:b]) or self.words.named(text) or self._carried(text)
         category = self.words.category(text)
         # What the figure counts: the words right after it ("291,270 webpages", "50 reporting
         # portals"). A count of something no series counts is not compared at all.
@@ -313,7 +313,7 @@ class Drafter:
         # Contradict a band only when the text names one series unambiguously: "reports" alone
         # may be reports assessed, for a year the dataset lacks.
         head_words = tokens(head)
-        named_words = set().union(*(self.words.titles[n] for n in named)) if named else set()
+        named_words = self.words.titles[named[0]] if named else set()
         unambiguous = bool(named) and (named[0] in self.words.qualifiers or not any(
             (self.words.titles[h] & head_words) - named_words for h in head_series if h in self.words.qualifiers))
         if named_obs is not None and unambiguous and f.value / 2 <= named_obs.value <= f.value * 2:
