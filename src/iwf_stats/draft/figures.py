@@ -40,6 +40,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                             r"|(a|an|one|\d+) (half|quarter|quarters|\d+(?:st|nd|rd|th)s?)\b"
                             r"(?! of (?:the|a|an|its|\d)\b)"
                             r"|\b(half)\b(?= of\b))")),
+    ("points", re.compile(rf"(?<![\w.,])({_NUM}) percentage[ -]points?\b")),
     ("percent", re.compile(rf"(?<![\w.,])({_NUM}){_PCT}")),
     ("duration", re.compile(rf"(?<![\w.,])({_NUM})[ -](year|decade)s?\b(?![ -]olds?\b)", re.IGNORECASE)),
     ("decade", re.compile(r"\b(?:the )?(?:past|last) (decade)\b", re.IGNORECASE)),

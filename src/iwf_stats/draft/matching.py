@@ -129,6 +129,11 @@ class Drafter:
                 st = self._count(text, f, mentions)
             elif f.kind in ("percent", "fraction", "fold"):
                 st = self._percent(text, f, mentions, done)
+            elif f.kind == "points":
+                st = Statement(text, f.stated, "share", "unverifiable", "—",
+                               "a change in percentage points, between two shares: the dataset holds only shares "
+                               "the IWF published, and no change between them is computed",
+                               {"searched": "percentage series"})
             elif f.kind == "money":
                 st = self._money(text, f)
             elif f.kind in ("duration", "decade"):
