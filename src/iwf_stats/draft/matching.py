@@ -228,15 +228,10 @@ class Drafter:
 
     # --- counts ---
 
-    def _roundings(self, f: Figure) -> list[tuple[str, int]]:
+    @staticmethod
+    def _roundings(f: Figure) -> list[tuple[str, int]]:
         """The roundings a writer may have used for a figure as printed: (rule, power of ten)."""
-        digits = re.sub(r"\D", "", f.stated.split(".")[0]) if re.search(r"\d", f.stated) else str(int(f.value))
-        zeros = len(digits) - len(digits.rstrip("0")) if int(f.value) else 0
-        out: list[tuple[str, int]] = [("exact", 0)]
-        if zeros >= 1:
-            out += [("nearest_10", 1), ("down_10", 1)]
-        out += [("nearest", k) for k in range(2, zeros + 1)]
-        return out
+        return _roundings(f)
 
     @staticmethod
     def _rounded(value: int, rule: str, k: int) -> Decimal:
@@ -675,6 +670,17 @@ class Drafter:
                              "own date is unknown (name it with --document or --published) → unverifiable",
                              match, [], claim)
         return Statement(text, f.stated, "relative_date", res.verdict, res.computed, res.explanation, match, [], claim)
+
+
+@cache
+def _roundings(f: Figure) -> list[tuple[str, int]]:
+    digits = re.sub(r"\D", "", f.stated.split(".")[0]) if re.search(r"\d", f.stated) else str(int(f.value))
+    zeros = len(digits) - len(digits.rstrip("0")) if int(f.value) else 0
+    out: list[tuple[str, int]] = [("exact", 0)]
+    if zeros >= 1:
+        out += [("nearest_10", 1), ("down_10", 1)]
+    out += [("nearest", k) for k in range(2, zeros + 1)]
+    return out
 
 
 @cache
