@@ -13,8 +13,9 @@ from datetime import date
 from typing import Any
 
 from ..dataset import Dataset
-from .matching import Drafter, Statement
+from .matching import Drafter
 from .reading import read_article, sentences
+from .statement import Statement
 
 
 @dataclass(frozen=True)
