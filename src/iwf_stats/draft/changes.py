@@ -17,6 +17,12 @@ from .figures import Figure
 from .statement import CHANGE, PREVIOUS, Statement
 
 
+def _pct(d: Decimal) -> str:
+    """33.333…% → "33.33%"; 80 → "80%"."""
+    q = d.quantize(Decimal("0.01"))
+    return f"{q.normalize():f}%" if q == q.to_integral_value() else f"{q}%"
+
+
 class ChangeJudge(Judge):
     def _percent(self, text: str, f: Figure, mentions: list[YearMention], done: list[Statement]) -> Statement | None:
         a, _ = clause_bounds(text, f.start)
@@ -122,7 +128,7 @@ class ChangeJudge(Judge):
                     f"under no rounding ({', '.join(ROUNDING_RULES[r] for r in self._pct_roundings(f))}) is it X")
         verdict = "supported" if ok else "contradicted"
         expl = (f"{fmt_count(b.value)} / {fmt_count(a.value)} − 1 = {pct:.2f}%; stated "
-                f"{f.word + ' ' if f.word else ''}{f.stated} ({stated_pct.normalize():f}%); {rule} → {verdict} "
+                f"{f.word + ' ' if f.word else ''}{f.stated} ({_pct(stated_pct)}); {rule} → {verdict} "
                 f"({how_years})")
         return Statement(text, f.stated, "change", verdict, f"{pct:.2f}%", expl, match)
 
@@ -153,20 +159,28 @@ class ChangeJudge(Judge):
                 if (not named or o.series_id in named) and (not category or o.category == category)]
         where = (f"{', '.join(named) or 'every percentage series'}{' ' + category if category else ''}, "
                  f"{year or 'any year'}")
-        for o in pool:
-            if year is not None and o.year != year:
-                continue
-            ok = (RULES[f.rule_word].holds(Decimal(o.value), value) if f.rule_word
-                  else apply_rounding(value, "nearest_1") == o.value)
-            if ok and category:
-                claim = (self._claim("approximation", text, f.stated, rule_text(f.rule_word or ""), series=o.series_id,
-                                     year=o.year, category=o.category, word=f.word) if f.word else
-                         self._claim("value", text, f.stated, "A whole per cent, as the IWF prints it.",
-                                     series=o.series_id, year=o.year, category=o.category, rounding="nearest_1"))
-                res = self._run(claim)
-                if res is not None:
-                    return Statement(text, f.stated, res.kind, res.verdict, res.computed, res.explanation,
-                                     {"series": o.series_id, "year": o.year, "category": o.category,
-                                      "value": o.value, "source": o.source_id}, [], claim)
-        return Statement(text, f.stated, "share", "unverifiable", "—",
-                         f"a share, but no published percentage matches it (searched: {where})", {"searched": where})
+        found = [o for o in pool if (category or named) and year is not None and o.year == year
+                 and o.category == category]
+        if not found:
+            return Statement(text, f.stated, "share", "unverifiable", "—",
+                             f"a share, but no published percentage to compare it with (searched: {where})",
+                             {"searched": where})
+        o = found[0]
+        match = {"series": o.series_id, "year": o.year, "category": o.category, "value": o.value,
+                 "source": o.source_id}
+        claim = (self._claim("approximation", text, f.stated, rule_text(f.rule_word or ""), series=o.series_id,
+                             year=o.year, category=o.category, word=f.word) if f.word else
+                 self._claim("value", text, f.stated, "A whole per cent, as the IWF prints it.",
+                             series=o.series_id, year=o.year, category=o.category, rounding="nearest_1"))
+        res = self._run(claim)
+        if res is not None:
+            return Statement(text, f.stated, res.kind, res.verdict, res.computed, res.explanation, match, [], claim)
+        # written in words ("four in every five"): the same rule, worked here
+        ok = (RULES[f.rule_word].holds(Decimal(o.value), value) if f.rule_word
+              else apply_rounding(value, "nearest_1") == o.value)
+        verdict: Verdict = "supported" if ok else "contradicted"
+        rule = rule_text(f.rule_word) if f.rule_word else "a whole per cent must equal the published one"
+        return Statement(text, f.stated, "share", verdict, f"{o.value}%",
+                         f"{o.year} figure {o.value}% ({o.category + ', ' if o.category else ''}{o.source_id}); "
+                         f"stated {f.word + ' ' if f.word else ''}{f.stated} ({_pct(value)}); {rule} → {verdict}",
+                         match)

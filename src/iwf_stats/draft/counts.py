@@ -43,6 +43,8 @@ class CountJudge(Judge):
     def _count(self, text: str, f: Figure, mentions: list[YearMention]) -> Statement | None:
         if f.value >= 1000 and f.value <= 2100 and "," not in f.stated and f.value == int(f.value):
             return None  # a bare four-digit number is a year, read as context
+        if any(c.lower() in text.lower() and f.stated.lower() in c.lower() for c in self.words.categories.values()):
+            return None  # a number inside a category's name ("the top ten countries")
         year = self._year_for(text, f, mentions)
         a, b = clause_bounds(text, f.start)
         named = self.words.named(text[a:b]) or self.words.named(text) or self._carried(text)

@@ -15,8 +15,9 @@ from ..claims.models import Claim, Verdict
 from ..numbers import NumberFormatError, fmt_count, parse_number
 from .figures import Figure
 
-CHANGE = re.compile(r"\b(increase[sd]?|rise|rose|risen|up|jump(?:ed)?|growth|grew|higher|more|surge[sd]?|"
-                    r"increment|fall|fell|down|decrease[sd]?|drop(?:ped)?|lower|decline[sd]?|less)\b",
+# "more" and "less" mark a change ("5% more webpages"), but not in "more than" and "less than".
+CHANGE = re.compile(r"\b(increase[sd]?|rise|rose|risen|up|jump(?:ed)?|growth|grew|higher|more(?! than)|surge[sd]?|"
+                    r"increment|fall|fell|down|decrease[sd]?|drop(?:ped)?|lower|decline[sd]?|less(?! than))\b",
                     re.IGNORECASE)
 PREVIOUS = re.compile(r"\b(?:the )?(?:previous year|year before|prior year|last year's)\b", re.IGNORECASE)
 ANAPHOR = re.compile(r"(?:this|that|it|these|those|which|the (?:figure|total|number|rise|increase|fall)s?)\b",
