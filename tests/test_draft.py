@@ -255,3 +255,15 @@ def test_a_band_on_an_ambiguous_word_is_not_contradicted(ds) -> None:
     assert s.verdict == "unverifiable" and "reports_assessed" in s.explanation
     (w,) = draft(ds, "In 2019 the IWF acted on more than a quarter of a million webpages.").statements
     assert w.verdict == "contradicted"
+
+
+def test_same_article_same_output_bytes() -> None:
+    """Reproducible: two runs with different hash seeds print byte-identical JSON."""
+    import os
+
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outs.append(subprocess.run([sys.executable, "-m", "iwf_stats", "draft", str(SEED), "--json"],
+                                   capture_output=True, env=env, check=True).stdout)
+    assert outs[0] == outs[1] and b'"statements"' in outs[0]
