@@ -31,7 +31,8 @@ class Judge:
         self.published = published or (ds.sources[document].date_published if document in ds.sources else None)
         self.eval_ds = ds
         if document not in ds.sources and published is not None and ds.publishers:
-            # The article is not in sources.csv: give the engine its date, so "last week" can be placed.
+            # The article is not in sources.csv: give the engine its date, so "last week" can be
+            # placed (the relative-date rule reads only the date; the publisher is a placeholder).
             publisher = sorted(ds.publishers)[0]
             article = Source(source_id=document, publisher_id=publisher, kind="newspaper_article",
                              title=document, url=None, date_published=published)
