@@ -76,7 +76,10 @@ class CountJudge(Judge):
         alternatives = [self._alt(o, how) for o, how in fits if (o, how) not in good][:5]
         if good:
             o, how = good[0]
-            return self._count_statement(text, f, o, how, "supported", alternatives, year)
+            st = self._count_statement(text, f, o, how, "supported", alternatives, year)
+            if year is None:
+                st.explanation = f"the text names no year; {f.stated} is the {o.year} figure. " + st.explanation
+            return st
         if fits:
             o, how = self._ranked([x for x, _ in fits])[0], ""
             how = next(h for x, h in fits if x is o)
