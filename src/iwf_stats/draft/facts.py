@@ -4,10 +4,13 @@ dates, records and "last week", each through the claims engine's own kind."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from ..claims.engine import ClaimResult
-from ..claims.models import Claim
+from ..claims.models import Claim, Verdict
+from ..claims.words import RULES, rule_text
+from ..numbers import fmt_count
 from ..preference import KIND_RANK
 from .base import Judge
 from .context import YearMention, subject_facts
@@ -32,6 +35,8 @@ class FactJudge(Judge):
                              "no sourced sum on the subject this sentence names (searched the facts' subjects: "
                              f"{', '.join(sorted({x.topic for x in self.ds.facts.values() if x.unit == 'gbp'}))})",
                              {"searched": "gbp facts"})
+        if f.rule_word:
+            return self._money_band(text, f, facts)
         stated = f.stated if re.fullmatch(r"£[\d,.]+(?:\s?(?:million|billion|m|bn))?", f.stated) else None
         results = []
         for fact in facts:
@@ -48,6 +53,33 @@ class FactJudge(Judge):
                 for r, _, fx in results if fx is not fact]
         return Statement(text, f.stated, "amount", res.verdict, res.computed, res.explanation,
                          {"fact": fact.fact_id, "value": fact.value, "source": fact.source_id}, alts, claim)
+
+    def _money_band(self, text: str, f: Figure, facts: list[Any]) -> Statement:
+        """"more than £137 million", "nearly £200 million": the word's band (claims/words.py)
+        against each exact sourced sum; a bound ("at least £137 million") decides only when the
+        band lies wholly beyond it."""
+        word = f.rule_word or ""
+        rule = RULES[word]
+        tried: list[tuple[Verdict, Any, str]] = []
+        for fact in facts:
+            value = Decimal(fact.value)
+            if fact.bound == "exact":
+                ok = rule.holds(value, f.value)
+                tried.append(("supported" if ok else "contradicted", fact,
+                              f"{fact.fact_id}: £{fmt_count(value)} ({fact.source_id}); {rule_text(word)} for "
+                              f"X = £{fmt_count(f.value)} → {'supported' if ok else 'contradicted'}"))
+            elif fact.bound == "at_least" and rule.high is not None and f.value * rule.high < value:
+                tried.append(("contradicted", fact,
+                              f"{fact.fact_id}: at least £{fmt_count(value)} ({fact.source_id}); '{word} "
+                              f"£{fmt_count(f.value)}' stays below it → contradicted"))
+        if not tried:
+            return Statement(text, f.stated, "amount", "unverifiable", "—",
+                             f"no sourced sum decides '{f.word} {f.stated}' (searched: "
+                             f"{', '.join(x.fact_id for x in facts)})", {"searched": [x.fact_id for x in facts]})
+        verdict, fact, expl = next((t for t in tried if t[0] == "supported"), tried[0])
+        return Statement(text, f.stated, "amount", verdict, f"£{fmt_count(Decimal(fact.value))}", expl,
+                         {"fact": fact.fact_id, "value": fact.value, "source": fact.source_id},
+                         [{"fact": fx.fact_id, "verdict": v} for v, fx, _ in tried if fx is not fact])
 
     def _duration(self, text: str, f: Figure, mentions: list[YearMention], done: list[Statement]) -> Statement:
         change = next((st for st in done if st.kind == "change" and st.match.get("from_year")), None)
