@@ -158,9 +158,14 @@ class FactJudge(Judge):
             return Statement(text, f.stated, "record", "unverifiable", "—",
                              f"a record, but the text names no {'series' if not named else 'year'} to test it on",
                              {"searched": ", ".join(named) or "no series"})
-        since = {"fact": founded[0].fact_id} if founded else {"year": min(self.ds.years(named[0]) or [year])}
-        claim = self._claim("record", text, f.stated, "'On record' and 'ever' span the years since the founding.",
-                            series=named[0], year=year, since=since)
+        given = re.match(r" ((?:19|20)\d\d)\b", text[f.end:])
+        if given:  # "the highest since 2013"
+            since: dict[str, Any] = {"year": int(given.group(1))}
+            rule = f"'Since {given.group(1)}' spans {given.group(1)} to the year named."
+        else:
+            since = {"fact": founded[0].fact_id} if founded else {"year": min(self.ds.years(named[0]) or [year])}
+            rule = "'On record' and 'ever' span the years since the founding."
+        claim = self._claim("record", text, f.stated, rule, series=named[0], year=year, since=since)
         res = self._run(claim)
         if res is None:
             return Statement(text, f.stated, "record", "unverifiable", "—", f"no figure for {named[0]} {year}")

@@ -53,7 +53,9 @@ _RECORD = re.compile(
     r"\b(?:(?:worst|best|highest|lowest|biggest|largest) (?:\w+ ){0,2}on record"
     r"|(?:a |the )?record(?:-breaking)?(?= (?:number|level|high|numbers|levels|year|amount)\b)"
     r"|the (?:most|highest|largest|greatest) (?:[\w-]+ ){0,6}ever\b(?: (?:discovered|recorded|seen|found))?"
-    r"|(?:a )?new record\b|highest ever\b|most extreme year on record)", re.IGNORECASE)
+    r"|(?:a )?new record\b|highest ever\b|most extreme year on record"
+    r"|(?:the )?(?:highest|most|largest|biggest|worst|greatest) (?:[\w-]+ ){0,4}since(?= (?:19|20)\d\d\b))",
+    re.IGNORECASE)
 
 
 # The verbs of multiplication no number library reads ("double the number", "tripled").
