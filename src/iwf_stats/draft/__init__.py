@@ -2,7 +2,7 @@
 dataset, and write a draft ledger a person can confirm.
 
 Imported only by the `draft` command: its parsing libraries (text2num, price-parser and,
-for HTML, beautifulsoup4) stay out of `import iwf_stats`, `validate` and `check`.
+for HTML, inscriptis) stay out of `import iwf_stats`, `validate` and `check`.
 """
 
 from __future__ import annotations

@@ -34,8 +34,11 @@ class Judge:
             # The article is not in sources.csv: give the engine its date, so "last week" can be
             # placed (the relative-date rule reads only the date; the publisher is a placeholder).
             publisher = sorted(ds.publishers)[0]
-            article = Source(source_id=document, publisher_id=publisher, kind="newspaper_article",
-                             title=document, url=None, date_published=published)
+            # Built without validation: it lives only in memory, has no saved text to hash, and the
+            # engine reads nothing of it but the date.
+            article = Source.model_construct(source_id=document, publisher_id=publisher, kind="newspaper_article",
+                                             title=document, url=None, date_published=published, note="",
+                                             text_sha256="")
             self.eval_ds = replace(ds, sources={**ds.sources, document: article})
         self.words = SeriesWords(ds)
         self.count_obs = [o for o in ds.observations if ds.series[o.series_id].unit != "percent"]

@@ -30,7 +30,9 @@ class ChangeJudge(Judge):
         is_change = f.kind == "fold" or bool(CHANGE.search(window))
         if not is_change:
             return self._share(text, f, mentions)
-        named = (self.words.named(text) or [st.match["series"] for st in done if st.match.get("series")]
+        # the series of a figure already matched in the sentence, else the words, else the sentence before
+        named = ([st.match["series"] for st in done if st.match.get("series") and st.verdict == "supported"][:1]
+                 or self.words.named(text) or [st.match["series"] for st in done if st.match.get("series")]
                  or self._carried(text))
         to_year, from_year, how_years = self._change_years(text, f, mentions, done)
         where = f"{', '.join(named) or 'no series named'}, {from_year or '?'}–{to_year or '?'}"

@@ -18,7 +18,7 @@ from ..records import Fact
 
 _TOKEN = re.compile(r"[a-z][a-z-]*[a-z]|[a-z]")
 _STOP = {"of", "and", "the", "per", "cent", "incl", "inc", "by", "in", "a", "an", "or", "with", "to", "as",
-         "including", "excluding"}
+         "including", "excluding", "were", "was", "is", "are", "number", "total"}
 # A year right after these words is the base of a comparison ("an increase from 2022").
 _BASE = re.compile(r"(?:\bfrom|\bon|\bsince|\bthan|\bcompared (?:with|to)|\bover|\bversus|\bvs\.?)\s+(?:the\s+)?$",
                    re.IGNORECASE)
@@ -78,14 +78,20 @@ class SeriesWords:
     """
 
     def __init__(self, ds: Dataset) -> None:
-        words: dict[str, set[str]] = {}
         titles = {s.series_id: tokens(s.title) for s in ds.series.values()}
         self.titles = titles
-        for s in ds.series.values():
-            words.setdefault(s.series_id, set()).update(titles[s.series_id])
-        for o in ds.observations:
-            words[o.series_id].update(tokens(o.wording))
         defs = {s.series_id: tokens(s.definition) for s in ds.series.values()}
+        # Words of the subject itself ("child", "sexual", "abuse") name no series: those in
+        # several definitions that no title and no unit uses.
+        in_defs = Counter(t for d in defs.values() for t in d)
+        named_by = set().union(*titles.values(), *(tokens(s.counts) for s in ds.series.values()))
+        generic = {t for t, n in in_defs.items() if n >= 3 and t not in named_by}
+        words: dict[str, set[str]] = {}
+        for s in ds.series.values():
+            own = titles[s.series_id] | tokens(s.counts) if s.unit == "count" else titles[s.series_id]
+            for w in s.wordings:
+                own |= tokens(w)
+            words[s.series_id] = own - generic
         df = Counter(w for ws in words.values() for w in ws)
         self.weights = {sid: {w: 1 / df[w] for w in ws} for sid, ws in words.items()}
 

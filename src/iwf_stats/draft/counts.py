@@ -66,8 +66,9 @@ class CountJudge(Judge):
         if f.word:
             # A band ("nearly", "more than") fits many figures: only the series and year the
             # text names count, and only figures of the same order (within half to twice).
+            lo, hi = self._order(f)
             fits = [(o, h) for o, h in fits if o.series_id in accept and o.year == year
-                    and f.value / 2 <= o.value <= f.value * 2]
+                    and lo <= o.value <= hi]
         good = [(o, how) for o, how in fits if (not named or o.series_id in accept)
                 and (year is None or o.year == year) and (o.category == category or not category)]
         good.sort(key=lambda x: self._rank(x[0]))
@@ -83,6 +84,14 @@ class CountJudge(Judge):
         if fits:
             o, how = self._ranked([x for x, _ in fits])[0], ""
             how = next(h for x, h in fits if x is o)
+            if (named and year is not None and o.year == year and self._nested(o.series_id, named[0])
+                    and self.ds.preferred(named[0], year, category) is None):
+                return Statement(
+                    text, f.stated, "approximation" if f.word else "value", "unverifiable", "—",
+                    f"{f.stated} matches {self._obs_label(o)} ({how}); the text counts {named[0]}, which "
+                    f"{'contains' if self._within(o.series_id, named[0]) else 'lies within'} {o.series_id} "
+                    f"and has no {year} figure in the dataset, so the count cannot be checked exactly",
+                    {"searched": where}, alternatives)
             st = self._count_statement(text, f, o, how, "contradicted", alternatives, year)
             said = f"{year}" if year else "the year named"
             other = []
@@ -95,9 +104,10 @@ class CountJudge(Judge):
             st.verdict = "contradicted"
             return st
         # close to a figure, but not within any rounding: a digit dropped or changed, or within 10%
-        pool = [o for o in self.count_obs if (not named or o.series_id in named)
+        pool = [o for o in self.count_obs if (not named or o.series_id in accept)
                 and (year is None or o.year == year)]
-        near = [o for o in pool if not f.word and close(int(f.value), o.value)]
+        # without a year, only a mangled digit counts as close (10% of some year's figure is no clue)
+        near = [o for o in pool if not f.word and close(int(f.value), o.value, within_tenth=year is not None)]
         if near:
             o = self._ranked(near)[0]
             st = self._count_statement(text, f, o, self._roundings(f)[-1][0] if f.rule_word is None else "",
@@ -113,6 +123,7 @@ class CountJudge(Judge):
         named_words = self.words.titles[named[0]] if named else set()
         unambiguous = bool(named) and (named[0] in self.words.qualifiers or not any(
             (self.words.titles[h] & head_words) - named_words for h in head_series if h in self.words.qualifiers))
+        # the series named unambiguously: its own figure decides, when of the same order
         if named_obs is not None and unambiguous and f.value / 2 <= named_obs.value <= f.value * 2:
             return self._count_statement(text, f, named_obs, "", "contradicted", alternatives, year)
         if f.word and not unambiguous and head_series:
@@ -120,6 +131,30 @@ class CountJudge(Judge):
         return Statement(text, f.stated, "approximation" if f.word else "value", "unverifiable", "—",
                          f"no published figure matches {f.stated} in {where}; searched "
                          f"{len(self.count_obs)} published counts", {"searched": where})
+
+    @staticmethod
+    def _order(f: Figure) -> tuple[Decimal, Decimal]:
+        """The figures a band could be about: within half to twice a two-sided word's figure
+        ("nearly 300,000"), within a quarter either side for an open one ("more than 132,000"
+        is not about 260,400, though 260,400 is more)."""
+        rule = RULES.get(f.rule_word or "")
+        if rule is not None and (rule.low is None or rule.high is None):
+            return f.value * Decimal("0.75"), f.value * Decimal("1.25")
+        return f.value / 2, f.value * 2
+
+    def _within(self, inner: str, outer: str) -> bool:
+        """`inner` lies within `outer` (series.csv's `within`, followed up the chain)."""
+        seen = set()
+        sid: str | None = inner
+        while sid is not None and sid not in seen:
+            seen.add(sid)
+            sid = self.ds.series[sid].within
+            if sid == outer:
+                return True
+        return False
+
+    def _nested(self, a: str, b: str) -> bool:
+        return self._within(a, b) or self._within(b, a)
 
     def _alt(self, o: Observation, how: str) -> dict[str, Any]:
         return {"series": o.series_id, "year": o.year, "category": o.category, "value": o.value,

@@ -164,8 +164,9 @@ class FactJudge(Judge):
             rule = f"'Since {given.group(1)}' spans {given.group(1)} to the year named."
         else:
             since = {"fact": founded[0].fact_id} if founded else {"year": min(self.ds.years(named[0]) or [year])}
-            rule = "'On record' and 'ever' span the years since the founding."
-        claim = self._claim("record", text, f.stated, rule, series=named[0], year=year, since=since)
+            rule = ("'On record' and 'ever' span the years since the founding; a year no source gives "
+                    "counts as lower when a published total bounds it below the figure.")
+        claim = self._claim("record_bounded", text, f.stated, rule, series=named[0], year=year, since=since)
         res = self._run(claim)
         if res is None:
             return Statement(text, f.stated, "record", "unverifiable", "—", f"no figure for {named[0]} {year}")

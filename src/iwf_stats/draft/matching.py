@@ -43,7 +43,7 @@ class Drafter(CountJudge, ChangeJudge, FactJudge):
                 if at_years:
                     self.ctx.year = at_years[-1]
                 elif found := [st.match["year"] for st in out if st.verdict == "supported" and st.match.get("year")]:
-                    self.ctx.year = found[-1]
+                    self.ctx.year = found[0]  # the sentence's first figure is its subject
             elif self.ctx.year is None and at_years:
                 self.ctx.year = at_years[-1]  # "the report, which covered 2022:"
 

@@ -1,6 +1,6 @@
 """Reading an article: its text from a plain-text or HTML file, cut into sentences.
 
-HTML goes through beautifulsoup4 (already pinned for the notebooks' HTML export), imported
+HTML goes through inscriptis, the HTML-to-text library the online source check uses, imported
 only when a file is HTML, so reading a plain-text article costs nothing extra. Sentences keep
 their exact wording, typos included, because a drafted claim must quote the article exactly.
 """
@@ -50,18 +50,25 @@ def read_article(path: Path) -> str:
 
 
 def html_text(html: str) -> str:
-    """The visible text of an HTML page: scripts, styles and navigation dropped, each block
-    (paragraph, heading, list item) on its own line, separated by a blank line."""
-    from bs4 import BeautifulSoup
+    """The visible text of an HTML page, laid out by inscriptis as `online.pagetext` does for
+    the sources (blocks on their own lines, table cells joined by " | "), with the page's
+    navigation, header, footer, forms and asides dropped first: their menus and dates are not
+    the article's statements."""
+    from inscriptis.css_profiles import CSS_PROFILES
+    from inscriptis.html_engine import Inscriptis
+    from inscriptis.model.config import ParserConfig
+    from lxml.etree import LxmlError
+    from lxml.html import document_fromstring
 
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "form", "svg"]):
-        tag.decompose()
-    blocks = soup.find_all(["p", "h1", "h2", "h3", "h4", "li", "blockquote", "figcaption", "td"])
-    texts = [" ".join(b.get_text(" ").split()) for b in blocks if not b.find(["p", "li"])]
-    if not texts:
-        texts = [" ".join(soup.get_text(" ").split())]
-    return "\n\n".join(t for t in texts if t)
+    try:
+        tree = document_fromstring(html)
+    except (LxmlError, ValueError):
+        return html
+    for element in tree.xpath("//nav|//header|//footer|//form|//aside"):
+        element.drop_tree()
+    config = ParserConfig(css=CSS_PROFILES["strict"], table_cell_separator=" | ")
+    text: str = Inscriptis(tree, config).get_text()
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
 
 def sentences(text: str) -> list[Sentence]:

@@ -80,11 +80,11 @@ def reads_as(stated: str, value: Decimal) -> bool:
         return False
 
 
-def close(stated: int, value: int) -> bool:
+def close(stated: int, value: int, within_tenth: bool = True) -> bool:
     """Within 10% either side; or, for figures in the thousands, a digit dropped, added or
     changed (a two-digit "24" is not a mangled 245)."""
     a, b = str(stated), str(value)
-    if value and abs(stated - value) <= value // 10:
+    if within_tenth and value and abs(stated - value) <= value // 10:
         return True
     if min(stated, value) < 1000 or abs(len(a) - len(b)) > 1:
         return False
