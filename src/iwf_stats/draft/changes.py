@@ -30,10 +30,11 @@ class ChangeJudge(Judge):
         is_change = f.kind == "fold" or bool(CHANGE.search(window))
         if not is_change:
             return self._share(text, f, mentions)
-        # the series of a figure already matched in the sentence, else the words, else the sentence before
-        named = ([st.match["series"] for st in done if st.match.get("series") and st.verdict == "supported"][:1]
-                 or self.words.named(text) or [st.match["series"] for st in done if st.match.get("series")]
-                 or self._carried(text))
+        # a sentence that points back ("The figure … marks an 8% increase") means the series before;
+        # else the series of a figure already matched in it, else its words
+        named = (self._carried(text)
+                 or [st.match["series"] for st in done if st.match.get("series") and st.verdict == "supported"][:1]
+                 or self.words.named(text) or [st.match["series"] for st in done if st.match.get("series")])
         to_year, from_year, how_years = self._change_years(text, f, mentions, done)
         where = f"{', '.join(named) or 'no series named'}, {from_year or '?'}–{to_year or '?'}"
         if not named or to_year is None or from_year is None:

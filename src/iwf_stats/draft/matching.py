@@ -38,8 +38,12 @@ class Drafter(CountJudge, ChangeJudge, FactJudge):
             if subject_facts(self.ds, s.text):
                 self.ctx.subject_text = s.text
             at_years = [m.year for m in mentions if not m.base]
-            if named or any(st.match.get("series") for st in out):
-                self.ctx.series = named or [st.match["series"] for st in out if st.match.get("series")][:1]
+            matched = [st.match["series"] for st in out if st.verdict == "supported" and st.match.get("series")]
+            counted = named if any(f.kind == "count" for f in figures) else []
+            if matched or counted or (named and not figures):
+                # what the article is now about: a series a figure matched, else one a count names,
+                # else one a sentence without figures names ("Webpages are what the IWF counts.")
+                self.ctx.series = matched[:1] or counted or named
                 if at_years:
                     self.ctx.year = at_years[-1]
                 elif found := [st.match["year"] for st in out if st.verdict == "supported" and st.match.get("year")]:
