@@ -240,24 +240,49 @@ def _spans(years: list[int]) -> str:
     return ", ".join(out)
 
 
-def _record(c: RecordClaim, ds: Dataset) -> _Outcome:
+@dataclass(frozen=True)
+class _Span:
+    """What a record claim is judged on: its year's figure and every known year of its span."""
+
+    this: Observation
+    first: int
+    since_label: str
+    known: dict[int, Observation]
+    sources: tuple[str, ...]
+
+    @property
+    def missing(self) -> list[int]:
+        return [y for y in range(self.first, self.this.year + 1) if y not in self.known]
+
+
+def _span(c: RecordClaim | RecordBoundedClaim, ds: Dataset) -> _Span | _Outcome:
+    """The claim's span, or the outcome when it cannot be judged at all or a known year
+    matches or beats the claimed one (both record kinds decide those cases alike)."""
     since_iso, since_label, since_source = _endpoint(ds, c.since)
     this = ds.preferred(c.series, c.year)
     if this is None or since_iso is None:
         why = _missing(c.series, c.year, "", None) if this is None else f"{since_label}: no date"
         return _Outcome("—", "unverifiable", why)
     first = int(since_iso[:4])
-    span = range(first, c.year + 1)
-    known = {y: o for y in span if (o := ds.preferred(c.series, y)) is not None}
-    missing = [y for y in span if y not in known]
-    rivals = [(y, o) for y, o in known.items() if y != c.year and o.value >= this.value]
+    known = {y: o for y in range(first, c.year + 1) if (o := ds.preferred(c.series, y)) is not None}
     sources = (this.source_id, *([since_source] if since_source else []))
+    rivals = [(y, o) for y, o in known.items() if y != c.year and o.value >= this.value]
     if rivals:
         y, o = max(rivals, key=lambda r: r[1].value)
         how = "ties with" if o.value == this.value else "is below"
         return _Outcome(f"not the highest: {y}", "contradicted",
                         f"{c.year} ({fmt_count(this.value)}) {how} {y} ({fmt_count(o.value)}) "
                         f"→ contradicted", this.value, sources)
+    return _Span(this, first, since_label, known, sources)
+
+
+def _record(c: RecordClaim, ds: Dataset) -> _Outcome:
+    found = _span(c, ds)
+    if isinstance(found, _Outcome):
+        return found
+    this, first, since_label, known, sources = (found.this, found.first, found.since_label, found.known,
+                                                found.sources)
+    missing = found.missing
     known_years = sorted(known)
     if missing:
         return _Outcome(
@@ -282,24 +307,13 @@ def _record_bounded(c: RecordBoundedClaim, ds: Dataset) -> _Outcome:
     """A record over a span, proved where the data holds every year or a published total
     bounds the missing ones: if a total over several years, less the known years it covers,
     is below the claimed figure, no year it covers can be higher."""
-    since_iso, since_label, since_source = _endpoint(ds, c.since)
-    this = ds.preferred(c.series, c.year)
-    if this is None or since_iso is None:
-        why = _missing(c.series, c.year, "", None) if this is None else f"{since_label}: no date"
-        return _Outcome("—", "unverifiable", why)
-    first = int(since_iso[:4])
-    span = range(first, c.year + 1)
-    known = {y: o for y in span if (o := ds.preferred(c.series, y)) is not None}
-    rivals = [(y, o) for y, o in known.items() if y != c.year and o.value >= this.value]
-    sources = [this.source_id, *([since_source] if since_source else [])]
-    if rivals:
-        y, o = max(rivals, key=lambda r: r[1].value)
-        how = "ties with" if o.value == this.value else "is below"
-        return _Outcome(f"not the highest: {y}", "contradicted",
-                        f"{c.year} ({fmt_count(this.value)}) {how} {y} ({fmt_count(o.value)}) "
-                        f"→ contradicted", this.value, tuple(sources))
+    found = _span(c, ds)
+    if isinstance(found, _Outcome):
+        return found
+    this, first, known = found.this, found.first, found.known
+    sources = list(found.sources)
     claimed = true_range(this.value, this.rounding)[0]
-    missing = [y for y in span if y not in known]
+    missing = found.missing
     reasons: dict[int, str] = {}
     for sid in _within_chain(ds, c.series)[1:]:  # a year known in a series that contains this one
         for y in missing:
