@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import sourcetext
 from ..errors import Problem
 from ..loading import TEXTS_FOLDER
 
@@ -37,19 +38,11 @@ SEPARATOR = "---"
 #: Header keys a source text must have, in the order they are written.
 HEADER_KEYS = ("address", "taken")
 
-_TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
-_SPACE = re.compile(r"\s+")
 _HEADER = re.compile(r"([a-z_]+): ?(.*)")
-
-
-def normalise(text: str) -> str:
-    """Whitespace runs to one space, typographic quotes to straight ones, ends stripped."""
-    return _SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
-
-
-def quote_parts(quote: str) -> list[str]:
-    """The parts of a quote that must each occur: an ellipsis "…" marks words left out."""
-    return [p for p in (normalise(part) for part in quote.split("…")) if p]
+# One normalisation for the loader and the online check: what "a quote occurs" means must
+# not differ between the offline and the online checks.
+normalise = sourcetext.normalise
+quote_parts = sourcetext.parts
 
 
 def occurs(quote: str, text: str) -> bool:
