@@ -83,6 +83,8 @@ def test_disagreement_chart_lists_every_conflicting_value(rendered: Path, ctx: C
                 if c.series_id == "webpages_actioned"}
     assert got == expected
     assert {(2024, "iwf_pr_2025_01_22", 291270), (2024, "iwf_adir_2024_foreword", 291273)} <= got
+    # other series, in other units or from other publishers, are never drawn on the webpages axis
+    assert not any(int(r["value"]) > 10**7 for r in rows(rendered / "source_disagreements.csv"))
 
 
 def test_growth_comes_from_the_claims_engine(rendered: Path, ctx: ChartContext) -> None:
