@@ -70,6 +70,16 @@ def test_hosting_chart_data_is_the_preferred_values(rendered: Path, ctx: ChartCo
         assert pref is not None and int(r["webpages"]) == pref.value
 
 
+def test_hosting_chart_draws_the_top_ten_and_the_uk(rendered: Path, ctx: ChartContext) -> None:
+    """A year's full country table can list dozens of hosts: the chart draws those the IWF's own
+    top-ten total sums, and the UK."""
+    drawn = list(rows(rendered / "hosting.csv"))
+    top = ctx.ds.preferred("webpages_actioned_by_hosting_country", 2024, "Top ten countries")
+    assert top is not None
+    assert sum(int(r["webpages"]) for r in drawn if r["country"] != "United Kingdom") == top.value
+    assert "United Kingdom" in {r["country"] for r in drawn} and "Azerbaijan" not in {r["country"] for r in drawn}
+
+
 def test_assessed_chart_data_matches_the_dataset(rendered: Path, ctx: ChartContext) -> None:
     for r in rows(rendered / "assessed_vs_actioned.csv"):
         for series, column in (("reports_assessed", "reports_assessed"), ("webpages_actioned", "webpages_actioned")):
@@ -83,6 +93,8 @@ def test_disagreement_chart_lists_every_conflicting_value(rendered: Path, ctx: C
                 if c.series_id == "webpages_actioned"}
     assert got == expected
     assert {(2024, "iwf_pr_2025_01_22", 291270), (2024, "iwf_adir_2024_foreword", 291273)} <= got
+    # other series, in other units or from other publishers, are never drawn on the webpages axis
+    assert not any(int(r["value"]) > 10**7 for r in rows(rendered / "source_disagreements.csv"))
 
 
 def test_growth_comes_from_the_claims_engine(rendered: Path, ctx: ChartContext) -> None:

@@ -65,6 +65,10 @@ def test_tampered_observation_fails_check_naming_the_claims(data_copy: Path) -> 
     edit(data_copy, "observations",
          {"series_id": "webpages_actioned", "year": "2024", "source_id": "iwf_adir_2024_foreword"},
          value="261273", as_written="261,273", quote=new)
+    # the same sentence is quoted for the 2024 share of girls; its figure is untouched
+    edit(data_copy, "observations",
+         {"series_id": "sex_share_of_webpages_actioned", "year": "2024", "source_id": "iwf_adir_2024_foreword"},
+         quote=new)
     # the release's rounded 291,270 would no longer round from the only exact 2024 figure
     header, rows = read_rows(data_copy / "observations.csv")
     write_rows(data_copy / "observations.csv", header, [

@@ -19,7 +19,7 @@ def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 def test_validate_prints_a_summary() -> None:
     out = run("validate", str(DATA))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.startswith("Valid: 37 sources from 16 publishers, 8 series, 66 observations")
+    assert out.stdout.startswith("Valid: 92 sources from 32 publishers, 49 series, 297 observations")
     assert "webpages_actioned 2024: 291,273 preferred over 291,270" in out.stdout
     assert out.stderr == ""
 

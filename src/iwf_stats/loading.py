@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from .dataset import Dataset
 from .errors import DataError, Problem, shown_path
-from .numbers import ROUNDING_RULES, apply_rounding, true_range
+from .numbers import ROUNDING_RULES, apply_rounding, true_range, written_as_percent
 from .records import TABLES, Break, Fact, Gap, Observation, Publisher, Record, Series, Source, Total
 from .sourcetext import SourceText, normalise, read_source_text
 from .tables import Row, Table, not_a_plain_file, read_csv
@@ -373,7 +373,7 @@ def _against_definition(o: Observation, s: Series, path: str, line: int) -> list
                            + " | ".join(s.wordings)))
     elif o.wording not in o.quote and normalise(o.wording).lower() not in normalise(o.quote).lower():
         out.append(Problem(path, line, "wording", f"{o.wording!r} does not occur in the quote"))
-    percent = o.as_written.endswith("%") or "per cent" in o.as_written or "percent" in o.as_written
+    percent = written_as_percent(o.as_written)
     if s.unit == "percent":
         if o.value > 100:
             out.append(Problem(path, line, "value", f"a percentage must be 0–100, got {o.value}"))

@@ -14,7 +14,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Literal, SupportsIndex
 
 Rounding = Literal["exact", "nearest_1", "down_1", "nearest_10", "down_10", "up_10", "nearest_100",
-                   "nearest_1000", "down_1000"]
+                   "down_100", "nearest_1000", "down_1000", "nearest_100000", "nearest_1000000"]
 
 #: What each rounding rule means, in words a reader can check by hand. A rule belongs to the
 #: figure (each observation and claim names its own): no publisher rounds one way throughout.
@@ -26,11 +26,17 @@ ROUNDING_RULES: dict[str, str] = {
     "down_10": "rounded down to tens (the last digit dropped)",
     "up_10": "rounded up to the next ten",
     "nearest_100": "rounded to the nearest hundred",
+    "down_100": "rounded down to hundreds (the last two digits dropped)",
     "nearest_1000": "rounded to the nearest thousand",
     "down_1000": "rounded down to thousands",
+    "nearest_100000": "rounded to the nearest hundred thousand ('36.2 million')",
+    "nearest_1000000": "rounded to the nearest million ('88 million')",
 }
 
 _COUNT = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+")
+#: Digits grouped in threes by a full stop or a space, as INHOPE ("587.852") and NMHH
+#: ("1 038 250") print counts: one separator throughout, every three digits.
+_GROUPED = re.compile(r"[0-9]{1,3}(?P<sep>[. \u00a0\u202f])[0-9]{3}(?:(?P=sep)[0-9]{3})*")
 _DECIMAL = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"
 _NUMBER = re.compile(rf"(?P<digits>{_DECIMAL})(?:\s+(?P<scale>thousand|million|billion))?"
                      r"|(?P<words>[a-z]+(?:[\s-]+[a-z]+)*?)", re.IGNORECASE | re.ASCII)
@@ -99,19 +105,34 @@ def _number(text: str, *, decimals: bool) -> Decimal:
     return Decimal(_words(m.group("words")))
 
 
+def written_as_percent(text: str) -> bool:
+    """Whether a figure is printed as a percentage: "29%", "47 per cent", "78 percent".
+
+    >>> written_as_percent("47 per cent"), written_as_percent("47,000")
+    (True, False)
+    """
+    return _PERCENT.fullmatch(text.strip()) is not None
+
+
 def parse_count(text: str) -> int:
     """Read a whole number as publishers print it: "291,270", "987", or in words ("seven").
 
     Thousands separators must sit every three digits: "29,1270" is refused, because a
     misplaced comma is how a transcription error usually shows; so are "13_182", "2013.0"
-    and digits from other scripts.
+    and digits from other scripts. A count is a whole number, so digits grouped in threes
+    by a full stop or a space, one separator throughout, are thousands too, as some
+    publishers print them ("587.852", "1 038 250"); "117, 544" and "1.038 250" are refused.
 
     >>> parse_count("291,270"), parse_count("seven"), parse_count("seven hundred")
     (291270, 7, 700)
+    >>> parse_count("587.852"), parse_count("1 038 250")
+    (587852, 1038250)
     """
     t = text.strip()
     if _COUNT.fullmatch(t):
         return int(t.replace(",", ""))
+    if m := _GROUPED.fullmatch(t):
+        return int(t.replace(m.group("sep"), ""))
     try:
         value = _number(t, decimals=False)
     except NumberFormatError:

@@ -26,6 +26,7 @@ from .numbers import (
     parse_count,
     parse_date,
     parse_number,
+    written_as_percent,
 )
 
 #: Plausible calendar years for any figure here. The sharper bound, the IWF's founding year,
@@ -262,7 +263,7 @@ class Observation(Record):
         try:
             written = (
                 parse_number(self.as_written)
-                if self.as_written.endswith("%")
+                if written_as_percent(self.as_written)
                 else parse_count(self.as_written)
             )
         except NumberFormatError as e:

@@ -264,6 +264,17 @@ def hosting(ctx: ChartContext) -> Chart:
     shares = {o.category: o for o in ds.preferred_values(HOSTING_SHARE) if o.year == year}
     total = ds.preferred(ACTIONED, year)
     top_ten = next((o for o in entries if o.category == TOP_TEN), None)
+    if top_ten is not None:
+        # A year's full table can list dozens of hosts: draw those the IWF's own top-ten total
+        # sums (the largest, until they add up to it), and the UK.
+        kept: set[str] = set()
+        running = 0
+        for o in sorted(countries, key=lambda o: -o.value):
+            if running >= top_ten.value:
+                break
+            kept.add(o.category)
+            running += o.value
+        countries = [o for o in countries if o.category in kept or o.category == "United Kingdom"]
     uk = next((o for o in countries if o.category == "United Kingdom"), None)
     fig, ax = _figure()
     colours = [ACCENT if o is uk else MAIN for o in countries]

@@ -114,9 +114,10 @@ def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None) -> list[Step]:
         text = nb.read_text(encoding="utf-8")
         uses_charts = "chart_images" in text  # the charts embed the claims' growth figure
         uses_claims = uses_charts or "iwf_stats.claims" in text
+        draws = uses_charts or "iwf_stats.charts" in text  # e.g. the house style, for its own plots
         steps.append(Step(f"notebook:{nb.stem}",
                           [nb, *data, *core, *report_code, *pins, *(claims if uses_claims else []),
-                           *(charts_code if uses_charts else [])],
+                           *(charts_code if draws else [])],
                           [f"notebooks/{nb.stem}.html", f"notebooks/{nb.stem}.ipynb"]))
     steps.append(Step("site", data + claims + core + report_code + charts_code + pins,
                       ["index.html", "claims.html", "sources.html", "style.css", "data"]))

@@ -111,8 +111,8 @@ imagery, each tied to its source and the exact words it was published in, and th
 <p><a href="claims.html">{s['claims']} claims checked</a>: {s['supported']} supported,
 {s['contradicted']} contradicted, {s['unverifiable']} unverifiable.
 The dataset holds {len(ds.observations)} published figures from {len(ds.sources)} sources
-(<a href="sources.html">list with addresses</a>); {len(ds.conflicts)} years have values that
-differ between sources, all kept.</p>
+(<a href="sources.html">list with addresses</a>); for {len(ds.conflicts)} series-years the sources
+publish different values, all kept.</p>
 <h2>Charts</h2>
 <div class="charts">
 {charts_html}
