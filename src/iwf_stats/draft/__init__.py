@@ -39,7 +39,10 @@ def draft(ds: Dataset, text: str, document: str = "article", published: date | N
     `document` names the article in the drafted claims; when it is a source in sources.csv
     (the seed article is `seed_article`), its recorded date places "last week"; `published`
     gives the date otherwise."""
+    from .context import publishers_named
+
     drafter = Drafter(ds, document, published)
+    drafter.words.only_publishers = publishers_named(ds, text)
     return Draft(document, tuple(drafter.statements(sentences(text))))
 
 

@@ -117,6 +117,10 @@ class SeriesWords:
                 self.qualifiers[o.series_id] |= names
                 self.weights[o.series_id].update(dict.fromkeys(names, 1.0))
         self.units = {s.series_id: s.unit for s in ds.series.values()}
+        self.publisher = {s.series_id: s.publisher_id for s in ds.series.values()}
+        #: When the article names the publishers whose figures it reports (the IWF, NCMEC…),
+        #: only their series are candidates: hotlines' figures are never confused.
+        self.only_publishers: frozenset[str] = frozenset()
         self.size = Counter(o.series_id for o in ds.observations)
         self.categories = {o.category.lower(): o.category for o in ds.observations if o.category}
 
@@ -124,7 +128,7 @@ class SeriesWords:
         found = tokens(text)
         out = {}
         for sid, ws in self.weights.items():
-            if (self.units[sid] == "percent") != percent:
+            if (self.units[sid] == "percent") != percent or not self._allowed(sid):
                 continue
             narrow = sid in self.qualifiers
             if narrow and not (self.qualifiers[sid] & found):
@@ -149,11 +153,25 @@ class SeriesWords:
         only "reports", a figure may be any series counted in reports."""
         found = tokens(text)
         return sorted(sid for sid, ws in self.weights.items()
-                      if (self.units[sid] == "percent") == percent and found & set(ws))
+                      if (self.units[sid] == "percent") == percent and found & set(ws) and self._allowed(sid))
+
+    def _allowed(self, sid: str) -> bool:
+        return not self.only_publishers or self.publisher[sid] in self.only_publishers
 
     def category(self, text: str) -> str:
         low = text.lower()
         return next((c for k, c in sorted(self.categories.items()) if k in low), "")
+
+
+def publishers_named(ds: Dataset, text: str) -> frozenset[str]:
+    """The publishers of series that the text names, by name or by short credit ("IWF")."""
+    owners = {s.publisher_id for s in ds.series.values()}
+    found = set()
+    for pid in owners:
+        pub = ds.publishers[pid]
+        if re.search(rf"\b{re.escape(pub.attribution)}\b", text) or pub.name.lower() in text.lower():
+            found.add(pid)
+    return frozenset(found)
 
 
 @cache
