@@ -1,7 +1,9 @@
 """A headless Chromium driven over the DevTools protocol on a pipe (no port, no network).
 
 Enough of the protocol to open a page from disk, record every resource that failed to load,
-read the images' alt text and sizes, and take a screenshot.
+read the images' alt text and sizes, take a screenshot, and run the axe-core accessibility
+engine on the page. axe is injected with Runtime.evaluate, which the pages' Content-Security-
+Policy (no scripts) does not govern: the page itself still runs no script of its own.
 """
 
 from __future__ import annotations
@@ -25,6 +27,19 @@ IMAGES_JS = ("JSON.stringify(Array.from(document.images).map(i => "
              "({src: i.getAttribute('src'), alt: i.getAttribute('alt'), width: i.naturalWidth})))")
 
 
+#: Where `.ci/run` installs axe-core from the npm registry (pinned in .ci/node/package.json).
+AXE_PATH = Path(__file__).resolve().parents[1] / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_INSTALL = "npm ci --prefix .ci/node"
+#: Every rule axe runs by default (WCAG 2.x A and AA, and its best practices); the result
+#: reduced to what a failing test should print. `preload: false`: axe would otherwise fetch
+#: the style sheets itself, which the pages' CSP rightly refuses (and it reads the applied
+#: styles from the page anyway).
+AXE_RUN_JS = """axe.run(document, {resultTypes: ['violations'], preload: false})
+.then(r => JSON.stringify(r.violations.map(v => ({
+  id: v.id, impact: v.impact, help: v.help,
+  nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}))))"""
+
+
 def find_chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if path := shutil.which(name):
@@ -40,6 +55,8 @@ class PageReport:
     requested: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
     probe: Any = None
+    #: axe-core's violations, when the page was opened with `axe=`: id, impact, help, nodes.
+    violations: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Chromium:
@@ -102,13 +119,20 @@ class Chromium:
         raw, self._buffer = self._buffer.split(b"\0", 1)
         return dict(json.loads(raw))
 
-    def open(self, url: str, screenshot: Path | None = None, probe: str | None = None) -> PageReport:
+    def open(self, url: str, screenshot: Path | None = None, probe: str | None = None,
+             axe: str | None = None, viewport: tuple[int, int] | None = None) -> PageReport:
         """Load `url`; record failed and requested resources, errors, dialogs (dismissed at
-        once), images, and the value of the JavaScript expression `probe` after loading."""
+        once), images, and the value of the JavaScript expression `probe` after loading. With
+        `axe` (the text of axe.min.js) also run the accessibility engine; with `viewport`
+        (width, height) emulate that screen (a phone: 390×844) first."""
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Network", "Page", "Runtime", "Log"):
             self.send(f"{domain}.enable", session=session)
+        if viewport is not None:
+            self.send("Emulation.setDeviceMetricsOverride",
+                      {"width": viewport[0], "height": viewport[1], "deviceScaleFactor": 1,
+                       "mobile": viewport[0] < 600}, session=session)
         self.events.clear()
         self.send("Page.navigate", {"url": url}, session=session)
         self.wait_for("Page.loadEventFired")
@@ -118,6 +142,13 @@ class Chromium:
         if probe is not None:
             report.probe = self.send("Runtime.evaluate", {"expression": probe, "returnByValue": True},
                                      session=session)["result"].get("value")
+        if axe is not None:
+            self.send("Runtime.evaluate", {"expression": axe}, session=session)
+            found = self.send("Runtime.evaluate", {"expression": AXE_RUN_JS, "awaitPromise": True,
+                                                    "returnByValue": True}, session=session, timeout=120)
+            if "exceptionDetails" in found:
+                raise RuntimeError(f"axe.run failed: {found['exceptionDetails']}")
+            report.violations = json.loads(found["result"]["value"])
         for e in self.events:
             p = e.get("params", {})
             if e.get("method") == "Network.requestWillBeSent":

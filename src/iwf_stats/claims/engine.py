@@ -62,6 +62,7 @@ class ClaimResult:
     #: The years the claim is about, as the ledger states them (a change: from, to), whether
     #: or not the data holds a figure for them.
     years: tuple[int, ...] = field(default=())
+    title: str = ""  # the claim's heading in words: its title, else its stated phrase in quotes
 
     @property
     def reproduces(self) -> bool:
@@ -69,7 +70,8 @@ class ClaimResult:
         return self.verdict == self.expected
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "document": self.document, "quote": self.quote,
+        return {"id": self.id, "title": self.title, "kind": self.kind, "document": self.document,
+                "quote": self.quote,
                 "stated": self.stated, "computed": self.computed, "verdict": self.verdict,
                 "expected": self.expected, "explanation": self.explanation,
                 "sources": list(self.sources)}
@@ -127,7 +129,7 @@ def evaluate(claim: Claim, ds: Dataset) -> ClaimResult:
     return ClaimResult(claim.id, claim.kind, claim.document, claim.quote, claim.stated,
                        out.computed, out.verdict, claim.expected, out.explanation, out.number,
                        tuple(dict.fromkeys(out.sources)), getattr(claim, "rounding", None),
-                       out.figures, _years(claim))
+                       out.figures, _years(claim), claim.heading)
 
 
 def _years(claim: Claim) -> tuple[int, ...]:

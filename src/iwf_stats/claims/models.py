@@ -15,8 +15,9 @@ A closed set of claim kinds, each a pydantic model, discriminated by `kind`:
 - `amount`: a sum of money against a sourced figure (exact, or a bound).
 
 Every claim quotes its document exactly (`quote`), names the figure as printed (`stated`,
-which must appear in the quote), states in words the rule it is judged by (`rule`), and
-records the verdict expected of it (`expected`). `check` fails when a verdict changes.
+which must appear in the quote), may carry a short `title` in words for readers (the site
+heads the claim with it; without one, the stated phrase is shown), states in words the rule
+it is judged by (`rule`), and records the verdict expected of it (`expected`). `check` fails when a verdict changes.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from ..records import EARLIEST_YEAR, LATEST_YEAR, Slug
 from .words import RULES
 
 Verdict = Literal["supported", "contradicted", "unverifiable"]
+#: A claim title is a heading, not a sentence.
+TITLE_MAX = 80
 Year = Annotated[int, Field(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
 
 
@@ -58,6 +61,8 @@ class _Claim(_Strict):
     document: Slug = Field(description="The source that made the claim (sources.csv).")
     quote: str = Field(min_length=1, description="The claim's exact words in that document.")
     stated: str = Field(min_length=1, description="The figure or phrase as printed.")
+    title: str = Field(default="", max_length=TITLE_MAX,
+                       description="What the claim is about, in a few words, for headings.")
     rule: str = Field(min_length=10, description="The tolerance or rounding rule, in words.")
     expected: Verdict
     note: str = ""
@@ -67,6 +72,21 @@ class _Claim(_Strict):
         if self.stated not in self.quote:
             raise ValueError(f"stated: {self.stated!r} does not appear in the quote")
         return self
+
+    @model_validator(mode="after")
+    def _title_is_a_heading(self) -> _Claim:
+        """A title heads a table row and a card: one line of words, no stray spaces."""
+        t = self.title
+        if t and (t != t.strip() or any(ch in t for ch in "\n\r\t") or "  " in t):
+            raise ValueError("title: one line of words, without leading, trailing or doubled spaces")
+        if t and not any(ch.isalpha() for ch in t):
+            raise ValueError("title: must be words, not only figures or punctuation")
+        return self
+
+    @property
+    def heading(self) -> str:
+        """The title, or the stated phrase in quotation marks when there is none."""
+        return self.title or f"“{self.stated}”"
 
 
 class _AboutAFigure(_Claim):

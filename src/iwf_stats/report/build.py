@@ -30,6 +30,7 @@ from ..claims import CheckReport, Ledger, check, load_ledger
 from ..dataset import Dataset
 from ..loading import dataset_files, load
 from . import site
+from .dated import Dated, site_date
 from .outdir import (
     MARKER,
     STAGING_MARKER,
@@ -96,8 +97,9 @@ def notebook_paths(notebooks_dir: Path) -> list[Path]:
     return sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
 
 
-def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None) -> list[Step]:
-    """The steps and what each reads. A notebook that shows charts also reads the chart code."""
+def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None, dated: str = "") -> list[Step]:
+    """The steps and what each reads. A notebook that shows charts also reads the chart code.
+    `dated` is the date every page's footer carries: a change of it reruns the page steps."""
     ledger = data_dir / "claims.toml"
     # The dataset's own files, the saved source texts included (data/sources/*.txt).
     data = [data_dir / rel for rel in dataset_files(data_dir) if data_dir / rel != ledger]
@@ -120,14 +122,16 @@ def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None) -> list[Step]:
                            *(charts_code if draws else [])],
                           [f"notebooks/{nb.stem}.html", f"notebooks/{nb.stem}.ipynb"]))
     steps.append(Step("site", data + claims + core + report_code + charts_code + pins,
-                      ["index.html", "claims.html", "sources.html", "style.css", "data"]))
+                      ["index.html", "claims.html", "sources.html", "style.css", "data", site.PAGES]))
     bases = {data_dir: "data", notebooks_dir: "notebooks", PACKAGE: "iwf_stats"}
     if lock is not None:
         bases[lock.parent] = "lock"
     # The index lists the notebooks: adding or removing one changes the site.
     names = "\0".join(nb.stem for nb in notebook_paths(notebooks_dir))
     for s in steps:
-        s.key = _digest(s.name, s.inputs, bases, names if s.name == "site" else "")
+        extra = (names if s.name == "site" else "") + (f"\0{dated}" if s.name == "site" or
+                                                       s.name.startswith("notebook:") else "")
+        s.key = _digest(s.name, s.inputs, bases, extra)
     return steps
 
 
@@ -198,6 +202,7 @@ def build(out: Path | str, data_dir: Path | None = None, notebooks_dir: Path | N
     progress("validating the data and the claims ledger")
     ds = load(data_dir)
     ledger = load_ledger(ds)
+    dated = site_date(ds)
     out = check_output(out, SITE_KIND, *protected_paths(ds.root, notebooks_dir))
     previous = _read_state(out)
     if out.exists():
@@ -207,7 +212,7 @@ def build(out: Path | str, data_dir: Path | None = None, notebooks_dir: Path | N
                                 f"{' …' if len(strangers) > 5 else ''}; move them away or name another folder")
     _check_writable(out.parent)
     remove_dead_staging(out)
-    steps = plan(ds.root, notebooks_dir, lock)
+    steps = plan(ds.root, notebooks_dir, lock, f"{dated.iso} {dated.from_env}")
     keys = previous.get("steps", {})
     files = previous.get("files", {})
     if not force and out.exists() and all(keys.get(s.name) == s.key for s in steps) \
@@ -217,7 +222,8 @@ def build(out: Path | str, data_dir: Path | None = None, notebooks_dir: Path | N
 
     staging = make_staging(out)
     try:
-        result = _run_steps(steps, previous, out, staging, ds, ledger, notebooks_dir, force, progress, jobs)
+        result = _run_steps(steps, previous, out, staging, ds, ledger, notebooks_dir, force, progress, jobs,
+                            dated)
         write_marker(staging, SITE_KIND)
         state = {"steps": {s.name: s.key for s in steps}, "files": _tree_hashes(staging)}
         (staging / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
@@ -240,7 +246,7 @@ def _check_writable(folder: Path) -> None:
 
 def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: Path, ds: Dataset,
                ledger: Ledger, notebooks_dir: Path, force: bool, progress: Progress,
-               jobs: int) -> BuildResult:
+               jobs: int, dated: Dated) -> BuildResult:
     result = BuildResult(out)
     total = len(steps)
     report = check(ds, ledger)
@@ -287,7 +293,7 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
         stem = step.name.split(":", 1)[1]
         announce(order[step.name], step, "executing")
         nb = execute(notebooks_dir / f"{stem}.ipynb", nb_env)
-        write_outputs(nb, staging / "notebooks", stem)
+        write_outputs(nb, staging / "notebooks", stem, dated)
         announce(order[step.name], step, "done")
 
     (staging / "notebooks").mkdir(exist_ok=True)
@@ -336,9 +342,9 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
 
     step = by_name["site"]
     if not reuse(step):
-        _write_site(staging, ds, report, [s.name.split(":", 1)[1] for s in notebooks])
+        pages = _write_site(staging, ds, ledger, report, [s.name.split(":", 1)[1] for s in notebooks], dated)
         result.ran.append(step.name)
-        announce(order[step.name], step, "index.html, claims.html, sources.html")
+        announce(order[step.name], step, f"index.html, claims.html, sources.html and {pages} chart pages")
     return result
 
 
@@ -403,11 +409,19 @@ def _shows_charts(step: Step) -> bool:
     return any(p.parent.name == "charts" and p.suffix == ".py" for p in step.inputs)
 
 
-def _write_site(staging: Path, ds: Dataset, report: CheckReport, notebooks: list[str]) -> None:
+def _write_site(staging: Path, ds: Dataset, ledger: Ledger, report: CheckReport, notebooks: list[str],
+                dated: Dated) -> int:
+    """The pages; returns how many chart pages were written."""
+    charts = staging / "charts"
     (staging / "style.css").write_text(site.CSS.lstrip(), encoding="utf-8")
-    (staging / "index.html").write_text(site.index(ds, report, staging / "charts", notebooks), encoding="utf-8")
-    (staging / "claims.html").write_text(site.claims(ds, report), encoding="utf-8")
-    (staging / "sources.html").write_text(site.sources(ds), encoding="utf-8")
+    (staging / "index.html").write_text(site.index(ds, ledger, report, charts, notebooks, dated), encoding="utf-8")
+    (staging / "claims.html").write_text(site.claims(ds, report, dated), encoding="utf-8")
+    (staging / "sources.html").write_text(site.sources(ds, dated), encoding="utf-8")
+    metas = site.chart_meta(charts)
+    (staging / site.PAGES).mkdir(exist_ok=True)
+    for meta in metas:
+        (staging / site.PAGES / f"{meta['name']}.html").write_text(site.chart_page(meta, charts, dated),
+                                                                   encoding="utf-8")
     # Exactly the dataset's own files, read without following links: nothing else that
     # happens to sit in the data folder is ever published.
     data = staging / "data"
@@ -415,6 +429,7 @@ def _write_site(staging: Path, ds: Dataset, report: CheckReport, notebooks: list
         dest = data / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(read_small(ds.root / rel, limit=1 << 31))
+    return len(metas)
 
 
 def _link_tree(src: Path, dst: Path) -> None:
