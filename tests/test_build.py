@@ -39,10 +39,70 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_site_has_every_page(workspace: tuple[Path, Path]) -> None:
+    from iwf_stats.charts import CHARTS
+
     _, out = workspace
     for rel in ["index.html", "claims.html", "sources.html", "claims.json", "style.css",
-                "charts/manifest.json", "data/datapackage.json", "notebooks/02-trends.html"]:
+                "charts/manifest.json", "data/datapackage.json", "notebooks/02-trends.html",
+                *(f"pages/{name}.html" for name in CHARTS)]:
         assert (out / rel).stat().st_size > 0, rel
+
+
+def _local_links(page: Path) -> list[str]:
+    import html
+    import re
+
+    text = page.read_text(encoding="utf-8")
+    links = [html.unescape(u) for u in re.findall(r'(?:href|src)="([^"]+)"', text)]
+    links += [html.unescape(u).split()[0] for u in re.findall(r'srcset="([^"]+)"', text)]
+    return [u for u in links if not u.startswith(("https://", "data:", "#"))]
+
+
+def test_every_link_in_every_page_resolves_to_a_file_of_the_site(workspace: tuple[Path, Path]) -> None:
+    _, out = workspace
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        for link in _local_links(page):
+            target = (page.parent / link.split("#")[0]).resolve()
+            assert target.is_file() and out.resolve() in target.parents, (page.name, link)
+
+
+def test_every_chart_has_a_page_with_every_file_the_build_made(workspace: tuple[Path, Path]) -> None:
+    import html
+    import re
+
+    from iwf_stats.report.site import CREDIT, LICENCE
+
+    _, out = workspace
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for meta_path in sorted((out / "charts").glob("*.json")):
+        if meta_path.name == "manifest.json":
+            continue
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        name = meta["name"]
+        page = (out / "pages" / f"{name}.html").read_text(encoding="utf-8")
+        downloads = re.findall(r'<a href="\.\./charts/([^"]+)" download>', page)
+        assert downloads == [*meta["images"], f"{name}.csv", f"{name}.json", f"{name}.txt"]
+        assert {"png", "svg", "pdf"} <= {f.rsplit(".", 1)[1] for f in meta["images"]}
+        assert f'alt="{html.escape(meta["alt"])}"' in page
+        publishers = {s["publisher"] for s in meta["sources"]}
+        cite = re.search(r"<h2>Cite</h2>\n<p>(.*?)</p>", page, re.S)
+        assert cite and all(html.escape(p) in cite.group(1) for p in publishers)
+        assert f"Chart: {CREDIT} ({LICENCE})" in cite.group(1)
+        assert f"&lt;img src=&quot;{name}.png&quot;" in page  # the embed snippet, shown escaped
+        assert f'<a href="pages/{name}.html"><img src="charts/{name}.png"' in index  # the thumbnail links to it
+
+
+def test_footer_dates_the_site_by_its_latest_source(workspace: tuple[Path, Path]) -> None:
+    from iwf_stats import load
+
+    data, out = workspace
+    ds = load(data)
+    latest = max(s.date_published for s in ds.sources.values() if s.date_published)
+    for page in sorted(out.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        assert f'<time datetime="{latest.isoformat()}">Dated {latest.day} {latest:%B %Y}, ' in text, page
 
 
 def test_every_notebook_executed_without_errors(workspace: tuple[Path, Path]) -> None:
@@ -220,6 +280,23 @@ def test_a_relative_data_folder_means_the_same_folder_everywhere(workspace: tupl
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
 
 
+def test_source_date_epoch_dates_every_page_and_nothing_else(workspace: tuple[Path, Path], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    data, out = workspace
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00 UTC
+    dated = tmp_path / "dated"
+    build(dated, data)
+    mine, theirs = tree_hashes(dated), tree_hashes(out)
+    assert mine.keys() == theirs.keys()
+    changed = {rel for rel in mine if mine[rel] != theirs[rel]}
+    pages = {str(p.relative_to(out)) for p in out.rglob("*.html")}
+    assert changed == pages | {".build-state.json"}
+    for rel in pages:
+        assert '<time datetime="2026-01-01">Built 1 January 2026.</time>' in (dated / rel).read_text(), rel
+    # a second build with the same SOURCE_DATE_EPOCH is a no-op; a different one reruns the pages
+    assert build(dated, data).up_to_date
+
+
 # --- the report in a real browser ---
 
 def _browser() -> str:
@@ -235,27 +312,71 @@ def _browser() -> str:
     return exe
 
 
+def _axe() -> str:
+    """The text of axe.min.js, installed from the npm registry by .ci/run."""
+    import os
+
+    from browser import AXE_INSTALL, AXE_PATH
+
+    if not AXE_PATH.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI=true but no axe-core at {AXE_PATH}: .ci/run should have run `{AXE_INSTALL}`")
+        pytest.skip(f"no axe-core: run `{AXE_INSTALL}` (from the repository) to check accessibility")
+    return AXE_PATH.read_text(encoding="utf-8")
+
+
+def _violations(report: object) -> list[str]:
+    return [f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes'][:5]]}"
+            for v in getattr(report, "violations", [])]
+
+
 def test_report_opens_in_a_real_browser(workspace: tuple[Path, Path], tmp_path: Path) -> None:
     from browser import Chromium
 
     _, out = workspace
-    chromium = Chromium(_browser())
+    exe = _browser()
+    axe = _axe()
+    chromium = Chromium(exe)
+    all_pages = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html"))
+    assert {"index.html", "claims.html", "sources.html", "notebooks/02-trends.html",
+            "pages/webpages_actioned.html"} <= set(all_pages)
     try:
         pages = {}
-        for page in ["index.html", "claims.html", "sources.html", "notebooks/02-trends.html"]:
-            pages[page] = chromium.open((out / page).as_uri(), screenshot=tmp_path / f"{Path(page).stem}.png")
+        for page in all_pages:
+            pages[page] = chromium.open((out / page).as_uri(), screenshot=tmp_path / f"{Path(page).stem}.png",
+                                        axe=axe)
+        # the overview at phone width too: the table turns into cards there
+        pages["index.html@phone"] = chromium.open((out / "index.html").as_uri(), axe=axe, viewport=(390, 844))
     finally:
         chromium.close()
     for page, report in pages.items():
         assert report.failed == [], page
         assert report.errors == [], page
         assert all(u.startswith(("file://", "data:")) for u in report.requested), page
+        assert _violations(report) == [], page
         for img in report.images:
             assert img["alt"] and img["alt"].strip(), (page, img["src"])
             assert img["width"] > 0, (page, img["src"])
     index = pages["index.html"]
     assert len(index.images) == len(list((out / "charts").glob("*@2x.png")))
     assert (tmp_path / "index.png").stat().st_size > 10_000
+
+
+def test_the_accessibility_check_catches_violations(tmp_path: Path) -> None:
+    """axe runs in a page whose CSP forbids scripts, and finds what is wrong with it."""
+    from browser import Chromium
+    from iwf_stats.report.site import CSP
+
+    (tmp_path / "bad.html").write_text(
+        f'<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<title>t</title></head><body><main><h1>t</h1><img src="data:image/png;base64,iVBORw0KGgo=">'
+        '<p style="color:#aaa;background:#fff">faint</p></main></body></html>')
+    chromium = Chromium(_browser())
+    try:
+        report = chromium.open((tmp_path / "bad.html").as_uri(), axe=_axe())
+    finally:
+        chromium.close()
+    assert {"image-alt", "color-contrast", "html-has-lang"} <= {v["id"] for v in report.violations}
 
 
 def test_the_browser_check_catches_a_missing_image(tmp_path: Path) -> None:
