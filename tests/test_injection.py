@@ -52,6 +52,8 @@ def _poison(data: Path) -> None:
     escaped = PAYLOAD.replace("\\", "\\\\").replace('"', '\\"')
     text = text.replace('\nnote = "', f'\nnote = "{escaped} ')
     text = text.replace('\nrule = "', f'\nrule = "{escaped} ')
+    short = SHORT.replace("\\", "\\\\").replace('"', '\\"')
+    text = text.replace('\ntitle = "', f'\ntitle = "{short} ')  # claim titles head the overview's table
     bulgaria = f"Bulgaria {SHORT}".replace('"', '\\"')
     text = text.replace('category = "Bulgaria"', f'category = "{bulgaria}"')
     ledger.write_text(text, encoding="utf-8")
@@ -95,6 +97,8 @@ def test_the_payload_reaches_every_page_as_text(poisoned_site: Path) -> None:
         assert parser.found == [], page
     for page in ["claims.html", "sources.html", "notebooks/03-article-claims.html"]:
         assert "window.__pwned=1" in (poisoned_site / page).read_text(encoding="utf-8"), page  # as text
+    index = (poisoned_site / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;$x$ What the abuse inquiry cost" in index  # a claim title, as text
 
 
 def test_the_markup_check_can_fail(tmp_path: Path) -> None:

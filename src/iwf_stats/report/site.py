@@ -199,15 +199,16 @@ def index(ds: Dataset, ledger: Ledger, report: CheckReport, charts_dir: Path, no
     charts_html = "\n".join(figures)
     found = findings(ds, ledger, report)
     titles = list(found.articles)
-    articles = (("the newspaper article " if len(titles) == 1 else "the newspaper articles ")
-                + and_list([f"“{escape(t)}”" for t in titles])) if titles else "the documents in the ledger"
+    plain = (("the newspaper article " if len(titles) == 1 else "the newspaper articles ")
+             + and_list([f"“{t}”" for t in titles])) if titles else "the documents in the ledger"
+    articles = escape(plain)
     nb_links = "\n".join(f'<li><a href="notebooks/{escape(n)}.html">{escape(n)}</a> '
                          f'(<a href="notebooks/{escape(n)}.ipynb">executed notebook</a>)</li>'
                          for n in notebooks)
     table = ""
     if found.claims:
         table = ("<h2>The article's claims</h2>\n"
-                 + claims_table(found.claims, f"The {len(found.claims)} claims of {_plain(articles)}: "
+                 + claims_table(found.claims, f"The {len(found.claims)} claims of {plain}: "
                                 "contradicted first, then those that cannot be checked, then those that hold."))
     body = f"""<h1>{escape(SITE_TITLE)}</h1>
 <h2>What the check found</h2>
@@ -235,13 +236,6 @@ publish different values, all kept.</p>
 {", ".join(f'<a href="data/{escape(n)}">{escape(n)}</a>' for n in dataset_files(ds.root) if n.endswith(".csv"))},
 and the claims ledger <a href="data/claims.toml">claims.toml</a>.</p>"""
     return page(SITE_TITLE, body, dated)
-
-
-def _plain(html_text: str) -> str:
-    """Undo the escaping of a phrase built for HTML, so it can be escaped once more as text."""
-    from html import unescape
-
-    return unescape(html_text)
 
 
 def _size_attrs(png: Path) -> str:
