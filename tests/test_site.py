@@ -22,7 +22,7 @@ from iwf_stats.report import site
 from iwf_stats.report.dated import site_date
 from iwf_stats.report.findings import _magnitude, findings
 
-from conftest import DATA, edit
+from conftest import DATA, edit, retext
 
 
 def _findings_text(data: Path) -> list[str]:
@@ -58,11 +58,13 @@ def test_findings_on_the_shipped_data_name_the_contradiction_and_its_size() -> N
 def test_changing_a_figure_in_the_data_changes_the_findings(data_copy: Path) -> None:
     before = " ".join(_findings_text(data_copy))
     assert "£137 million" in before and "685 times" in before
-    # parliament's figure doubled (value, its words and the quote, as the loader demands)
+    # parliament's figure doubled (value, its words, the quote and the source's text, as the loader demands)
+    retext(data_copy, "hansard_lords_2020_06_22", "just over £137 million", "just over £274 million")
+    quote = ("Since it was established in 2015, it has made significant progress. The cost of the "
+             "inquiry to the end of March 2020 was just over £274 million.")
     edit(data_copy, "facts", {"fact_id": "iicsa_cost_to_2020_03_hansard"}, value="274000000",
-         as_written="£274 million",
-         quote="Since it was established in 2015, it has made significant progress. The cost of the "
-               "inquiry to the end of March 2020 was just over £274 million.")
+         as_written="£274 million", quote=quote)
+    edit(data_copy, "facts", {"fact_id": "iicsa_established_hansard"}, quote=quote)  # the same passage
     after = " ".join(_findings_text(data_copy))
     assert "£274 million" in after and "at least 1,370 times as much" in after
     assert "£137 million" not in after and "685" not in after
@@ -71,6 +73,7 @@ def test_changing_a_figure_in_the_data_changes_the_findings(data_copy: Path) -> 
 def test_changing_the_articles_figure_changes_the_findings(data_copy: Path) -> None:
     path = data_copy / "claims.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("£200,000", "£2,000,000"), encoding="utf-8")
+    retext(data_copy, "seed_article", "£200,000", "£2,000,000")
     text = " ".join(_findings_text(data_copy))
     # 137,000,000 / 2,000,000 = 68.5, and the data's figure is a lower bound: at least 68
     assert "The article says “£2,000,000”" in text and "at least 68 times as much" in text
@@ -83,6 +86,7 @@ def test_a_claim_that_becomes_contradicted_moves_to_the_top(data_copy: Path) -> 
     assert old in text
     text = text.replace(old, 'stated = "April"\nkind = "date"').replace("from March, under", "from April, under")
     path.write_text(text, encoding="utf-8")
+    retext(data_copy, "seed_article", "from March, under", "from April, under")
     ds = load(data_copy)
     ledger = load_ledger(ds)
     found = findings(ds, ledger, check(ds, ledger))
