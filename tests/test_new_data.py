@@ -164,7 +164,12 @@ def _charts(ds: Dataset) -> tuple[ChartContext, dict[str, Chart]]:
 
 
 def _site_wrong(ctx: ChartContext, charts_dir: Path) -> list[str]:
-    pages = [site.index(ctx.ds, ctx.report, charts_dir, []), site.claims(ctx.ds, ctx.report)]
+    from iwf_stats.report.dated import site_date
+
+    dated = site_date(ctx.ds, {})
+    pages = [site.index(ctx.ds, load_ledger(ctx.ds), ctx.report, charts_dir, [], dated),
+             site.claims(ctx.ds, ctx.report, dated),
+             *(site.chart_page(meta, charts_dir, dated) for meta in site.chart_meta(charts_dir))]
     text = re.sub(r"<[^>]+>", " ", "\n".join(pages))
     return [s for s in _sums_hold(text)]
 
