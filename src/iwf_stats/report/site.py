@@ -78,12 +78,13 @@ def _verdict(v: str) -> str:
 
 
 def index(ds: Dataset, report: CheckReport, charts_dir: Path, notebooks: Sequence[str]) -> str:
-    from ..charts import CHARTS
+    from ..charts import chart_names
 
-    order = {name: i for i, name in enumerate(CHARTS)}
+    names = chart_names(ds)
+    order = {name: i for i, name in enumerate(names)}
     s = report.summary()
     figures = []
-    for name in CHARTS:
+    for name in names:
         meta_path = charts_dir / f"{name}.json"
         if not meta_path.exists():
             continue
