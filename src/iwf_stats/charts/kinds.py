@@ -130,7 +130,7 @@ def bars_by_year(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
     draw_breaks(ax, brk, look)
     where = f" ({cat})" if cat else ""
     title = entry.title or f"{series.title}{where}, {_years_text(span)}"
-    if focus is top:
+    if hl == "highest":
         subtitle = f"{top.year} was the highest of the {small(len(obs))} years: {value_text(top, series)}"
     else:
         prev = present.get(focus.year - 1)
