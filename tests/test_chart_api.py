@@ -83,3 +83,48 @@ def test_format_is_read_in_any_case(tmp_path: Path) -> None:
                           "--format", "PNG", "--only", "hosting"], capture_output=True, text=True, cwd=REPO)
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "c" / "hosting.png").exists() and not (tmp_path / "c" / "hosting.svg").exists()
+
+
+# --- sizes, themes and editable exports (issue 13, items 1 and 2) ---
+
+@pytest.mark.parametrize(("size", "pixels"), [("web", (640, 480)), ("social", (1200, 675)), ("square", (1080, 1080)),
+                                              ("print1", (1039, 827)), ("print2", (2126, 1299))])
+def test_each_size_preset_has_its_pixels_and_scaled_type(ds: Dataset, size: str, pixels: tuple[int, int]) -> None:
+    from iwf_stats.charts.style import SIZES, TITLE_PT
+
+    fig = iwf_stats.chart("webpages_actioned", ds, size=size)
+    assert tuple(round(x) for x in fig.get_size_inches() * fig.dpi) == pixels
+    title = max(fig.texts, key=lambda t: t.get_fontsize())
+    assert title.get_fontsize() == pytest.approx(TITLE_PT * SIZES[size].scale)
+    ax = fig.axes[0].get_position()
+    assert ax.height > 0.3 and ax.width > 0.5  # the plot keeps its room at every size
+
+
+def test_cli_renders_every_size_and_theme_asked_for(tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    run = subprocess.run([sys.executable, "-m", "iwf_stats", "charts", "--out", str(out), "--format", "png",
+                          "--size", "web,print1", "--theme", "Light,dark", "--only", "hosting"],
+                         capture_output=True, text=True, cwd=REPO)
+    assert run.returncode == 0, run.stderr
+    pngs = sorted(p.name for p in out.glob("*.png"))
+    assert pngs == ["hosting-dark.png", "hosting-dark@2x.png", "hosting-print1-dark.png", "hosting-print1.png",
+                    "hosting.png", "hosting@2x.png"]  # print sizes are 300 dpi already: no 2× file
+    bad = subprocess.run([sys.executable, "-m", "iwf_stats", "charts", "--out", str(tmp_path / "d"),
+                          "--theme", "sepia"], capture_output=True, text=True, cwd=REPO)
+    assert bad.returncode == 2 and "unknown theme 'sepia'; known: light, dark" in bad.stderr
+
+
+def test_editable_exports_keep_text_and_stay_byte_identical(ds: Dataset, tmp_path: Path) -> None:
+    from iwf_stats.charts import render
+    from iwf_stats.charts.export import looks
+
+    for folder in ("a", "b"):
+        render(ds, tmp_path / folder, only=["hosting"], formats=["svg", "pdf"], styles=looks(editable=True))
+    render(ds, tmp_path / "paths", only=["hosting"], formats=["svg", "pdf"])
+    assert (tmp_path / "a" / "manifest.json").read_bytes() == (tmp_path / "b" / "manifest.json").read_bytes()
+    svg, pdf = (tmp_path / "a" / "hosting.svg").read_text(), (tmp_path / "a" / "hosting.pdf").read_bytes()
+    assert "<text" in svg and "Netherlands" in svg
+    assert b"/FontFile2" in pdf and b"/Type3" not in pdf  # TrueType (Type 42) embedded
+    plain_svg = (tmp_path / "paths" / "hosting.svg").read_text()
+    plain_pdf = (tmp_path / "paths" / "hosting.pdf").read_bytes()
+    assert "<text" not in plain_svg and b"/Type3" in plain_pdf  # the default: outlines, Type 3

@@ -39,11 +39,12 @@ class Written:
     files: tuple[str, ...]
 
 
-def chart_files(stem: str, formats: Iterable[str]) -> list[str]:
-    """The files one chart produces in one look (`stem` is its name plus the look's suffix)."""
+def chart_files(stem: str, formats: Iterable[str], retina: bool = True) -> list[str]:
+    """The files one chart produces in one look (`stem` is its name plus the look's suffix;
+    `retina`: whether the size has a 2× PNG)."""
     out = []
     for fmt in formats:
-        out += [f"{stem}.png", f"{stem}@2x.png"] if fmt == "png" else [f"{stem}.{fmt}"]
+        out += ([f"{stem}.png"] + ([f"{stem}@2x.png"] if retina else [])) if fmt == "png" else [f"{stem}.{fmt}"]
     return [*out, f"{stem}.csv", f"{stem}.txt", f"{stem}.json"]
 
 
@@ -103,7 +104,8 @@ def _write_chart(fig: HouseFigure, ds: Dataset, folder: Path, formats: Sequence[
     for fmt in formats:
         if fmt == "png":
             files[f"{stem}.png"] = _image(chart, "png", lk.size.dpi)
-            files[f"{stem}@2x.png"] = _image(chart, "png", lk.size.dpi * 2)
+            if lk.size.retina:
+                files[f"{stem}@2x.png"] = _image(chart, "png", lk.size.dpi * 2)
         else:
             files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
     files[f"{stem}.json"] = _json(chart, ds, lk, csv_bytes, formats)
@@ -142,7 +144,8 @@ def _json(chart: Chart, ds: Dataset, lk: Look, csv_bytes: bytes, formats: Sequen
         "sources": sources,
         "data_file": f"{stem}.csv",
         "data_sha256": hashlib.sha256(csv_bytes).hexdigest(),
-        "images": [f for f in chart_files(stem, formats) if not f.endswith((".csv", ".txt", ".json"))],
+        "images": [f for f in chart_files(stem, formats, lk.size.retina)
+                   if not f.endswith((".csv", ".txt", ".json"))],
         **({"size": lk.size.name, "theme": lk.theme.name} if lk.suffix else {}),
         **({"editable": True} if lk.editable else {}),
         **({"extra": chart.extra} if chart.extra else {}),

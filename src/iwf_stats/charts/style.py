@@ -5,7 +5,8 @@ chart looks the same on every machine whatever fonts it has installed; SVG text 
 drawn as paths for the same reason (unless an editable export is asked for). Sizes are
 chosen for phones: a 640-pixel chart shown 400 pixels wide still has 10-pixel tick labels.
 Every length and font size is given for the web size (640×480 at 100 dpi) and scaled by
-the width of the size asked for, so a social card or a print column keeps the proportions.
+the width of the size asked for (capped by its height), so a social card or a print column
+keeps the proportions.
 """
 
 from __future__ import annotations
@@ -37,8 +38,9 @@ MM = 1 / 25.4
 
 @dataclass(frozen=True)
 class Size:
-    """A named export size. Lengths in the charts are written for the web size and
-    multiplied by `scale`, the width relative to it."""
+    """A named export size. Lengths and font sizes in the charts are written for the web size
+    and multiplied by `scale`: the width relative to the web size's, capped by the height's,
+    so a wide card keeps room for the plot between its title and its source line."""
 
     name: str
     width_in: float
@@ -48,7 +50,12 @@ class Size:
 
     @property
     def scale(self) -> float:
-        return self.width_in / (WIDTH_PX / DPI)
+        return min(self.width_in / (WIDTH_PX / DPI), self.height_in / (HEIGHT_PX / DPI))
+
+    @property
+    def retina(self) -> bool:
+        """Screen sizes also get a 2× PNG; print sizes are already at 300 dpi."""
+        return self.dpi < 200
 
     @property
     def pixels(self) -> tuple[int, int]:
