@@ -74,7 +74,7 @@ def chart_names(ds: Dataset) -> list[str]:
     return [e.name for e in ds.charts] + list(BESPOKE_NAMES)
 
 
-def chart(name_or_series: str, ds: Dataset, *, years: Years = None, highlight: str | int | None = None,
+def chart(name_or_series: str, ds: Dataset, *, years: Years = None, highlight: str | None = None,
           size: str | None = None, theme: str | None = None, report: CheckReport | None = None,
           editable: bool = False) -> HouseFigure:
     """Draw one chart and return the live Figure (its `.chart` holds the rows, sources and alt text).
@@ -107,7 +107,7 @@ def chart(name_or_series: str, ds: Dataset, *, years: Years = None, highlight: s
 
 
 def resolve(name_or_series: str, ds: Dataset, years: Years = None,
-            highlight: str | int | None = None) -> ChartEntry:
+            highlight: str | None = None) -> ChartEntry:
     """The catalogue entry for a name (or a default one for a series id), with the options
     applied and checked against the data like the catalogue itself."""
     catalogue = {e.name: e for e in ds.charts}
@@ -130,8 +130,6 @@ def resolve(name_or_series: str, ds: Dataset, years: Years = None,
             fields.pop("to_year", None)
             fields.update({k: v for k, v in (("from_year", first), ("to_year", last)) if v is not None})
     if highlight is not None:
-        if isinstance(highlight, int):
-            raise ValueError("highlight a year with highlight='latest' and years=(…, YEAR)")
         fields["highlight"] = highlight
     try:
         entry = ChartEntry.model_validate(fields)
