@@ -74,13 +74,23 @@ def _plot(ax: Axes, span: Sequence[int], values: dict[int, float], cuts: Sequenc
           label: str, opts: Options) -> None:
     """A line with a marker on every figure: missing years are NaN, so the line stops there."""
     look = opts.look
-    for i, seg in enumerate(_segments(span, cuts)):
+    pieces = [seg for seg in _segments(span, cuts) if any(y in values for y in seg)]
+    for i, seg in enumerate(pieces):
         ax.plot(seg, [values.get(y, math.nan) for y in seg], color=colour, lw=look.pt(2.4), marker="o",
                 ms=look.pt(5), label=label if i == 0 else "_nolegend_")
 
 
 def _missing(span: Sequence[int], present: dict[int, Observation] | dict[int, float]) -> list[str]:
     return [str(y) for y in span if y not in present]
+
+
+def _line_gaps(ds: Dataset, series_id: str, category: str, span: Sequence[int],
+               present: dict[int, Observation]) -> list[str]:
+    """A line's missing years worth a word: those between its first and last figure, and any
+    other the dataset records as searched for (gaps.csv); not the years before a series began."""
+    searched = {g.year for g in ds.gaps if g.series_id == series_id and g.category == category}
+    first, last = min(present), max(present)
+    return [str(y) for y in span if y not in present and (first < y < last or y in searched)]
 
 
 def _wordings(obs: Sequence[Observation]) -> str | None:
@@ -197,9 +207,9 @@ def lines(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
     present = [_present(ds, s, c, span) for s, c in keys]
     unit = ds.series[keys[0][0]].unit
     brk = _breaks_for(ds, [s for s, _ in keys], span)
-    cuts = sorted({b.year for b in brk})
     fig, ax = new_figure(look)
-    for i, ((_s, _c), label, obs) in enumerate(zip(keys, labels, present, strict=True)):
+    for i, ((s, _c), label, obs) in enumerate(zip(keys, labels, present, strict=True)):
+        cuts = sorted({b.year for b in brk if b.series_id == s})  # a line splits at its own breaks only
         _plot(ax, span, {y: o.value for y, o in obs.items()}, cuts, theme.lines[i % len(theme.lines)], label,
               opts)
     top = max(o.value for obs in present for o in obs.values())
@@ -218,7 +228,7 @@ def lines(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
         subtitle = "Latest: " + "; ".join(f"{lower_first(lab)} {_num(p[max(p)], unit)} ({max(p)})"
                                           for lab, p in zip(labels, present, strict=True))
     gap_text = " ".join(t for (s, c), lab, p in zip(keys, labels, present, strict=True)
-                        if (t := _gaps(ds, s, c, lab, _missing(span, p))))
+                        if (t := _gaps(ds, s, c, lab, _line_gaps(ds, s, c, span, p))))
     note = _join_notes(gap_text or None, breaks_note(brk) if brk else None)
     alt = (f"Line chart of {and_list([lower_first(x) for x in labels])}, {span[0]} to {span[-1]}. "
            + " ".join(f"{lab}: " + "; ".join(f"{y}: {_num(o, unit)}" for y, o in p.items()) + "."
