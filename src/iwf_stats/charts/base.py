@@ -105,14 +105,15 @@ def draw_breaks(ax: Axes, breaks: Sequence[Break], look: Look) -> None:
 
 
 def breaks_note(breaks: Sequence[Break]) -> str:
-    """'Dashed line: from 2014, …' in words from the breaks' own descriptions."""
-    return "Dashed line: " + "; ".join(
-        f"from {b.year}, {lower_first(b.description or b.label).rstrip('.')}" for b in breaks) + "."
+    """'Dashed line: 2014, proactive searching begins; …' from the breaks' own labels, each
+    said once however many of the chart's series share it."""
+    said = dict.fromkeys(f"{b.year}, {b.label}" for b in breaks)
+    return "Dashed line: " + "; ".join(said) + ": the years either side are not like for like."
 
 
 def breaks_alt(breaks: Sequence[Break]) -> str:
-    return " ".join(f"A dashed line marks a break in the series in {b.year}: "
-                    f"{lower_first(b.description or b.label).rstrip('.')}." for b in breaks)
+    said = dict.fromkeys((b.year, lower_first(b.description or b.label).rstrip(".")) for b in breaks)
+    return " ".join(f"A dashed line marks a break in the series in {year}: {text}." for year, text in said)
 
 
 def breaks_json(breaks: Sequence[Break]) -> list[dict[str, object]]:
