@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from iwf_stats import DataError, load
-from iwf_stats.charts.figures import CHARTS, Chart, ChartContext
-from iwf_stats.claims import check, load_ledger
+from iwf_stats.charts import Chart, chart, chart_names
+from iwf_stats.claims import CheckReport, check, load_ledger
 from iwf_stats.dataset import Dataset
 from iwf_stats.report import site
 
@@ -158,18 +158,23 @@ def _unfounded(chart: Chart, ds: Dataset) -> list[str]:
     return bad
 
 
-def _charts(ds: Dataset) -> tuple[ChartContext, dict[str, Chart]]:
-    ctx = ChartContext(ds, check(ds, load_ledger(ds)))
-    return ctx, {name: fn(ctx) for name, fn in CHARTS.items()}
+class Ctx:
+    def __init__(self, ds: Dataset, report: CheckReport) -> None:
+        self.ds, self.report = ds, report
 
 
-def _site_wrong(ctx: ChartContext, charts_dir: Path) -> list[str]:
+def _charts(ds: Dataset) -> tuple[Ctx, dict[str, Chart]]:
+    ctx = Ctx(ds, check(ds, load_ledger(ds)))
+    return ctx, {name: chart(name, ds, report=ctx.report).chart for name in chart_names(ds)}
+
+
+def _site_wrong(ctx: Ctx, charts_dir: Path) -> list[str]:
     from iwf_stats.report.dated import site_date
 
     dated = site_date(ctx.ds, {})
     pages = [site.index(ctx.ds, load_ledger(ctx.ds), ctx.report, charts_dir, [], dated),
              site.claims(ctx.ds, ctx.report, dated),
-             *(site.chart_page(meta, charts_dir, dated) for meta in site.chart_meta(charts_dir))]
+             *(site.chart_page(meta, charts_dir, dated) for meta in site.chart_meta(ctx.ds, charts_dir))]
     text = re.sub(r"<[^>]+>", " ", "\n".join(pages))
     return [s for s in _sums_hold(text)]
 
@@ -180,7 +185,7 @@ def _every_statement_follows(ds: Dataset, tmp_path: Path) -> dict[str, Chart]:
     ctx, charts = _charts(ds)
     wrong = {name: _unfounded(chart, ds) for name, chart in charts.items()}
     assert {k: v for k, v in wrong.items() if v} == {}
-    render(ctx, tmp_path / "charts", formats=["svg"])
+    render(ds, tmp_path / "charts", formats=["svg"], report=ctx.report)
     assert _site_wrong(ctx, tmp_path / "charts") == []
     return charts
 

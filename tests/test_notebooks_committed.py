@@ -26,6 +26,15 @@ def test_committed_without_outputs(path) -> None:  # type: ignore[no-untyped-def
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_cell_has_a_fixed_id(path) -> None:  # type: ignore[no-untyped-def]
+    """nbformat gives a cell without an id a random one when it runs: the executed notebook
+    would then differ from build to build."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    ids = [cell.get("id") for cell in nb["cells"]]
+    assert None not in ids and len(set(ids)) == len(ids), ids
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_figures_typed_into_notebooks(path) -> None:  # type: ignore[no-untyped-def]
     """Numbers in the prose come from the data: no four-or-more-digit figure, and no year after
     2000, is typed into a notebook's cells."""

@@ -181,6 +181,6 @@ def test_charts_manifest_lists_only_the_charts_files(tmp_path: Path) -> None:
     (tmp_path / "webpages_actioned.csv").write_text("a\n")
     (tmp_path / "holiday.jpg").write_bytes(b"not ours")
     (tmp_path / "hosting.csv").symlink_to("/etc/hostname")
-    write_manifest(tmp_path)
+    write_manifest(tmp_path, ["webpages_actioned", "hosting"])
     files = json.loads((tmp_path / "manifest.json").read_text())["files"]
     assert list(files) == ["webpages_actioned.csv"]

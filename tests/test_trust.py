@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from iwf_stats import DataError, Problem, load
-from iwf_stats.charts.figures import CHARTS, ChartContext
+from iwf_stats.charts import chart as draw_chart
 from iwf_stats.claims import check, load_ledger
 from iwf_stats.sourcetext import normalise, parts
 
@@ -300,7 +300,7 @@ def test_a_superseded_figure_is_kept_but_never_preferred(data_copy: Path) -> Non
     assert 132676 not in [o.value for o in ds.preferred_values("webpages_actioned")]
     # charts draw the correction, never the superseded figure
     report = check(ds, load_ledger(ds))
-    chart = CHARTS["webpages_actioned"](ChartContext(ds, report))
+    chart = draw_chart("webpages_actioned", ds, report=report).chart
     assert [2019, 132680, "iwf_correction", "webpages"] in chart.rows
     assert all(132676 not in row for row in chart.rows)
 

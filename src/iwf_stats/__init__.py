@@ -11,9 +11,33 @@ them when asked for, so the command-line checks start fast.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .dataset import Conflict, Dataset
 from .errors import DataError, Problem
 from .loading import load
 
-__all__ = ["Conflict", "DataError", "Dataset", "Problem", "load"]
+if TYPE_CHECKING:
+    from .charts.api import HouseFigure, Years
+    from .claims import CheckReport
+
+__all__ = ["Conflict", "DataError", "Dataset", "Problem", "chart", "load"]
 __version__ = "0.1.0"
+
+
+def chart(name_or_series: str, ds: Dataset, *, years: Years = None, highlight: str | None = None,
+          size: str | None = None, theme: str | None = None, report: CheckReport | None = None,
+          editable: bool = False) -> HouseFigure:
+    """A live matplotlib Figure of one chart in the house style, with its source line.
+
+    `name_or_series`: a chart of the catalogue (`data/charts.toml`), a bespoke chart, or any
+    series id; `years`: (first, last), a range or one year; `highlight`: 'highest' or 'latest'
+    (or, for ranked bars, a category to show apart); `size`: web, social, square, print1 or
+    print2; `theme`: light or dark; `report`: the claims report (computed when needed).
+    `fig.chart` holds the rows plotted, the sources and the alt text. matplotlib is imported
+    only now; see `iwf_stats.charts.api.chart`.
+    """
+    from .charts.api import chart as draw
+
+    return draw(name_or_series, ds, years=years, highlight=highlight, size=size, theme=theme, report=report,
+                editable=editable)

@@ -122,7 +122,8 @@ def cmd_datapackage(args: argparse.Namespace) -> int:
 
 
 def cmd_charts(args: argparse.Namespace) -> int:
-    from .charts import ChartContext, render
+    from .charts import render
+    from .charts.export import looks
     from .claims import check
     from .report.build import protected_paths
     from .report.outdir import check_output, write_marker
@@ -131,16 +132,54 @@ def cmd_charts(args: argparse.Namespace) -> int:
     out = check_output(args.out, "charts", *protected_paths(ds.root))
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     try:
-        written = render(ChartContext(ds, check(ds, ledger)), out, args.only, formats)
+        styles = looks(_names(args.size), _names(args.theme), args.editable)
+        written = render(ds, out, args.only, formats, report=check(ds, ledger), styles=styles)
     except ValueError as e:
         print(f"iwf-stats: {e}", file=sys.stderr)
         return EXIT_INVALID
     write_marker(out, "charts")
     for w in written:
         print(f"{w.name}: " + ", ".join(str(out / f) for f in w.files))
-    print(f"wrote {sum(len(w.files) for w in written)} files for {len(written)} charts to {out}, "
+    charts = len({w.name for w in written})
+    print(f"wrote {sum(len(w.files) for w in written)} files for {charts} charts to {out}, "
           f"and {out / 'manifest.json'}")
     return EXIT_OK
+
+
+def _names(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+class _Parser(argparse.ArgumentParser):
+    """A parser whose epilog may be computed only when help is asked for (`epilog_fn`)."""
+
+    epilog_fn: Callable[[], str] | None = None
+
+    def format_help(self) -> str:
+        if self.epilog_fn is not None:
+            self.epilog = self.epilog_fn()
+        return super().format_help()
+
+
+def _charts_epilog() -> str:
+    """The chart names (from the data's catalogue, read without validating it), sizes, themes."""
+    import tomllib
+
+    from .catalogue import BESPOKE, CATALOGUE_FILE
+    from .charts.style import SIZES, THEMES
+    from .loading import default_data_dir
+
+    try:
+        with (default_data_dir() / CATALOGUE_FILE).open("rb") as f:
+            doc = tomllib.load(f)
+        entries = doc.get("chart", [])
+        names = [str(c.get("name")) for c in entries if isinstance(c, dict)] if isinstance(entries, list) else []
+        charts = ", ".join([*names, *BESPOKE])
+    except (OSError, ValueError):
+        charts = ", ".join(BESPOKE) + " (and the catalogue's, which cannot be read)"
+    return (f"charts: {charts}\n"
+            + "sizes: " + "; ".join(f"{s.name} ({s.description})" for s in SIZES.values()) + "\n"
+            + f"themes: {', '.join(THEMES)} (default light)")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -231,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"iwf-stats {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     p = sub.add_parser("validate", help="validate data/ and print a summary")
     _data_arg(p)
     p.set_defaults(func=cmd_validate)
@@ -252,11 +291,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=None, metavar="DATA_DIR",
                    help="folder holding the CSVs (default: $IWF_STATS_DATA or the repository's data/)")
     p.set_defaults(func=cmd_draft)
-    p = sub.add_parser("charts", help="render the charts with their data, alt text and sources")
+    p = sub.add_parser("charts", help="render the charts with their data, alt text and sources",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.epilog_fn = _charts_epilog
     p.add_argument("--out", default="output/charts",
                    help="folder: new, empty, or one iwf-stats wrote (default: output/charts)")
-    p.add_argument("--only", nargs="+", metavar="NAME", help="render only these charts")
-    p.add_argument("--format", default="png,svg,pdf", help="image formats, comma-separated (default: png,svg,pdf)")
+    p.add_argument("--only", nargs="+", metavar="NAME", help="render only these charts (names below)")
+    p.add_argument("--format", default="png,svg,pdf",
+                   help="image formats, comma-separated, any case (default: png,svg,pdf)")
+    p.add_argument("--size", metavar="NAME[,NAME…]", help="size presets (default: web; see below)")
+    p.add_argument("--theme", metavar="NAME[,NAME…]", help="themes (default: light)")
+    p.add_argument("--editable", action="store_true",
+                   help="keep SVG text as text and embed TrueType (Type 42) fonts in PDFs")
     _data_arg(p)
     p.set_defaults(func=cmd_charts)
     p = sub.add_parser("build", help="validate, check, chart, run the notebooks and write the site")

@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .catalogue import ChartEntry
 from .preference import preference_key, why_preferred
 from .records import Break, Fact, Gap, Observation, Publisher, Series, Source, Total
 
@@ -60,6 +61,8 @@ class Dataset:
     #: (source_id, line) of every passage a quote in the data tables uses; the claims
     #: ledger adds its own when it is loaded, and a passage nothing quotes is an error.
     quoted_passages: frozenset[tuple[str, int]] = field(default=frozenset(), compare=False)
+    #: The chart catalogue (`charts.toml`), checked against the series above.
+    charts: tuple[ChartEntry, ...] = field(default=(), compare=False)
 
     @cached_property
     def _by_key(self) -> dict[Key, list[Observation]]:

@@ -18,6 +18,8 @@ MAX_LEDGER_BYTES = 2 << 20
 MAX_FIELD_CHARS = 10_000
 #: Most claims a ledger may hold.
 MAX_CLAIMS = 2_000
+#: Most charts the chart catalogue (charts.toml) may hold.
+MAX_CHARTS = 1_000
 #: Deepest nesting of tables/arrays in the ledger or of objects in datapackage.json.
 MAX_NESTING = 16
 #: Longest figure as written or stated ("more than 36.2 million" is 22).

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .catalogue import CATALOGUE_FILE, read_catalogue
 from .dataset import Dataset
 from .errors import DataError, Problem, shown_path
 from .numbers import ROUNDING_RULES, apply_rounding, true_range, written_as_percent
@@ -46,7 +47,8 @@ def default_data_dir() -> Path:
 
 
 #: The files of a dataset besides its tables, and the folder of saved source texts.
-OTHER_FILES = ("claims.toml", "datapackage.json")
+#: Beside the tables: the claims ledger, the descriptor and the chart catalogue.
+OTHER_FILES = ("claims.toml", "datapackage.json", "charts.toml")
 TEXTS_FOLDER = "sources"
 
 
@@ -178,6 +180,10 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
     _check_totals(totals, observations, refs, shown["totals"], problems)
     _check_gaps(records["gaps"], observations, refs, shown["gaps"], problems)
     _check_within(series, observations, shown["observations"], problems)
+    charts, chart_problems = read_catalogue(root / CATALOGUE_FILE, shown_path(root / CATALOGUE_FILE),
+                                            {k: v for k, (_, v) in series.items()},
+                                            (o for _, o in observations), check_references=not problems)
+    problems.extend(chart_problems)
     if problems:
         raise DataError(problems)
     return Dataset(
@@ -192,6 +198,7 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
         gaps=tuple(g for _, g in records["gaps"]),
         source_texts=texts,
         quoted_passages=frozenset(quotes.used),
+        charts=charts,
     )
 
 

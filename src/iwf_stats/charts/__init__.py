@@ -3,7 +3,8 @@
 Imports matplotlib: only the chart and report commands load this package.
 """
 
+from .api import HouseFigure, chart, chart_names
+from .base import Chart, Options
 from .export import FORMATS, render
-from .figures import CHARTS, Chart, ChartContext
 
-__all__ = ["CHARTS", "FORMATS", "Chart", "ChartContext", "render"]
+__all__ = ["FORMATS", "Chart", "HouseFigure", "Options", "chart", "chart_names", "render"]

@@ -1,13 +1,17 @@
-"""The house style: one palette, one type scale, one export size for every chart.
+"""The house style: one palette, one type scale, laid out for each size and theme.
 
 Type is DejaVu Sans, which ships inside matplotlib (pinned in requirements.lock), so a
 chart looks the same on every machine whatever fonts it has installed; SVG text is
-drawn as paths for the same reason. Sizes are chosen for phones: a 640-pixel chart shown
-400 pixels wide still has 10-pixel tick labels.
+drawn as paths for the same reason (unless an editable export is asked for). Sizes are
+chosen for phones: a 640-pixel chart shown 400 pixels wide still has 10-pixel tick labels.
+Every length and font size is given for the web size (640×480 at 100 dpi) and scaled by
+the width of the size asked for (capped by its height), so a social card or a print column
+keeps the proportions.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 #: Okabe–Ito, the palette most colour-vision deficiencies can still tell apart.
@@ -25,46 +29,151 @@ PALETTE = {
 }
 MAIN, ACCENT, MUTED = PALETTE["blue"], PALETTE["vermillion"], PALETTE["light"]
 
-#: Export size of every chart, in pixels (the 2× file doubles both).
+#: Export size of the default (web) chart, in pixels (the 2× file doubles both).
 WIDTH_PX, HEIGHT_PX, DPI = 640, 480, 100
 
 TITLE_PT, SUBTITLE_PT, BODY_PT, SOURCE_PT = 17, 13, 13, 11
+MM = 1 / 25.4
 
-RC: dict[str, Any] = {
-    "font.family": "DejaVu Sans",
-    "font.size": BODY_PT,
-    "text.color": PALETTE["ink"],
-    "axes.labelcolor": PALETTE["ink"],
-    "axes.edgecolor": PALETTE["grey"],
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.spines.left": False,
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "axes.axisbelow": True,
-    "axes.titlesize": TITLE_PT,
-    "axes.labelsize": BODY_PT,
-    "grid.color": "#E3E3E3",
-    "grid.linewidth": 0.8,
-    "xtick.color": PALETTE["ink"],
-    "ytick.color": PALETTE["ink"],
-    "xtick.labelsize": BODY_PT - 1,
-    "ytick.labelsize": BODY_PT - 1,
-    "ytick.left": False,
-    "legend.frameon": False,
-    "legend.fontsize": BODY_PT - 1,
-    "figure.facecolor": "white",
-    "axes.facecolor": "white",
-    "figure.dpi": DPI,
-    "savefig.dpi": DPI,
-    # Reproducible files: fixed SVG ids, text as paths, no dates or versions in metadata.
-    "svg.hashsalt": "iwf-stats",
-    "svg.fonttype": "path",
-    "pdf.fonttype": 3,  # Type 3: five times faster to write than 42, same look
-    "path.simplify": False,
-    # Text from the data is text: "$…$" is never read as mathtext.
-    "text.parse_math": False,
-}
+
+@dataclass(frozen=True)
+class Size:
+    """A named export size. Lengths and font sizes in the charts are written for the web size
+    and multiplied by `scale`: the width relative to the web size's, capped by the height's,
+    so a wide card keeps room for the plot between its title and its source line."""
+
+    name: str
+    width_in: float
+    height_in: float
+    dpi: int
+    description: str
+
+    @property
+    def scale(self) -> float:
+        return min(self.width_in / (WIDTH_PX / DPI), self.height_in / (HEIGHT_PX / DPI))
+
+    @property
+    def retina(self) -> bool:
+        """Screen sizes also get a 2× PNG; print sizes are already at 300 dpi."""
+        return self.dpi < 200
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        return round(self.width_in * self.dpi), round(self.height_in * self.dpi)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours for one background. Marks and text keep their contrast on it."""
+
+    name: str
+    background: str
+    ink: str
+    grey: str
+    grid: str
+    main: str
+    accent: str
+    muted: str
+    lines: tuple[str, ...]
+
+
+SIZES: dict[str, Size] = {s.name: s for s in (
+    Size("web", WIDTH_PX / DPI, HEIGHT_PX / DPI, DPI, "640×480 px, the site's size; the default"),
+    Size("social", 12.0, 6.75, DPI, "1200×675 px, a social card"),
+    Size("square", 10.8, 10.8, DPI, "1080×1080 px"),
+    Size("print1", 88 * MM, 70 * MM, 300, "one print column, 88 mm wide, at 300 dpi"),
+    Size("print2", 180 * MM, 110 * MM, 300, "two print columns, 180 mm wide, at 300 dpi"),
+)}
+
+THEMES: dict[str, Theme] = {t.name: t for t in (
+    Theme("light", "white", PALETTE["ink"], PALETTE["grey"], "#E3E3E3", MAIN, ACCENT, MUTED,
+          (MAIN, ACCENT, PALETTE["green"], PALETTE["ink"])),
+    Theme("dark", "#1A1A1A", "#F2F2F2", "#B3B3B3", "#3A3A3A", PALETTE["sky"], PALETTE["orange"],
+          "#8C8C8C", (PALETTE["sky"], PALETTE["orange"], PALETTE["green"], "#F2F2F2")),
+)}
+
+
+@dataclass(frozen=True)
+class Look:
+    """A size, a theme and whether exported text stays editable: everything the house style
+    varies. Charts ask it for lengths (`inch`), font sizes (`pt`) and colours (`theme`)."""
+
+    size: Size = field(default_factory=lambda: SIZES["web"])
+    theme: Theme = field(default_factory=lambda: THEMES["light"])
+    editable: bool = False
+
+    def pt(self, points: float) -> float:
+        return points * self.size.scale
+
+    def inch(self, inches: float) -> float:
+        return inches * self.size.scale
+
+    @property
+    def suffix(self) -> str:
+        """What the file names add for this look: nothing for the defaults."""
+        parts = [p for p, default in ((self.size.name, "web"), (self.theme.name, "light")) if p != default]
+        return "".join(f"-{p}" for p in parts)
+
+    def rc(self) -> dict[str, Any]:
+        t, pt = self.theme, self.pt
+        return {
+            "font.family": "DejaVu Sans",
+            "font.size": pt(BODY_PT),
+            "text.color": t.ink,
+            "text.parse_math": False,  # data text ("$", "_") is never read as mathtext
+            "axes.labelcolor": t.ink,
+            "axes.edgecolor": t.grey,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.spines.left": False,
+            "axes.grid": True,
+            "axes.grid.axis": "y",
+            "axes.axisbelow": True,
+            "axes.titlesize": pt(TITLE_PT),
+            "axes.labelsize": pt(BODY_PT),
+            "axes.linewidth": pt(0.8),
+            "grid.color": t.grid,
+            "grid.linewidth": pt(0.8),
+            "lines.linewidth": pt(1.5),
+            "xtick.color": t.ink,
+            "ytick.color": t.ink,
+            "xtick.labelsize": pt(BODY_PT - 1),
+            "ytick.labelsize": pt(BODY_PT - 1),
+            "xtick.major.size": pt(3.5),
+            "xtick.major.width": pt(0.8),
+            "xtick.major.pad": pt(3.5),
+            "ytick.major.pad": pt(3.5),
+            "ytick.left": False,
+            "legend.frameon": False,
+            "legend.fontsize": pt(BODY_PT - 1),
+            "figure.facecolor": t.background,
+            "axes.facecolor": t.background,
+            "savefig.facecolor": t.background,
+            "figure.dpi": self.size.dpi,
+            "savefig.dpi": self.size.dpi,
+            # Reproducible files: fixed SVG ids, no dates or versions in metadata; text as paths
+            # (or, editable, as text with TrueType fonts embedded).
+            "svg.hashsalt": "iwf-stats",
+            "svg.fonttype": "none" if self.editable else "path",
+            "pdf.fonttype": 42 if self.editable else 3,  # Type 3: five times faster to write
+            "path.simplify": False,
+        }
+
+
+DEFAULT_LOOK = Look()
+#: The default look's rcParams, for code that styles outside a chart.
+RC: dict[str, Any] = DEFAULT_LOOK.rc()
+
+
+def look(size: str | None = None, theme: str | None = None, editable: bool = False) -> Look:
+    """The look for a size and theme name; ValueError naming the known ones otherwise."""
+    s, t = (size or "web").lower(), (theme or "light").lower()
+    if s not in SIZES:
+        raise ValueError(f"unknown size {size!r}; known: {', '.join(SIZES)}")
+    if t not in THEMES:
+        raise ValueError(f"unknown theme {theme!r}; known: {', '.join(THEMES)}")
+    return Look(SIZES[s], THEMES[t], editable)
+
 
 #: Metadata for savefig, per format: everything that would vary between runs removed.
 METADATA: dict[str, dict[str, Any]] = {

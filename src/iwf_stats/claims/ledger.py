@@ -20,6 +20,7 @@ from ..errors import DataError, Problem, shown_path
 from ..limits import MAX_CLAIMS, MAX_FIELD_CHARS, MAX_LEDGER_BYTES, MAX_NESTING
 from ..numbers import NumberFormatError, parse_number
 from ..tables import read_text
+from ..tomllines import TableLines, too_deep
 from .models import CLAIM_KINDS, Claim, Endpoint
 
 _ADAPTER: TypeAdapter[Claim] = TypeAdapter(Claim)
@@ -47,7 +48,7 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
     tables = len(re.findall(r"^\s*\[\[\s*claim\s*\]\]", text, flags=re.MULTILINE))
     if tables > MAX_CLAIMS:  # counted before parsing, so a huge ledger stops at once
         raise DataError([Problem(shown, 1, "claim", f"{tables:,} claims; the limit is {MAX_CLAIMS:,}")])
-    deep = _too_deep(text)
+    deep = too_deep(text, MAX_NESTING)
     if deep:
         raise DataError([Problem(shown, deep, "(toml)", f"nested more than {MAX_NESTING} levels deep")])
     try:
@@ -67,12 +68,12 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
         raise DataError(problems)
     if len(raw) > MAX_CLAIMS:
         raise DataError([Problem(shown, 1, "claim", f"{len(raw):,} claims; the limit is {MAX_CLAIMS:,}")])
-    lines = _LineIndex(text)
+    lines = TableLines(text, "claim")
     used: set[tuple[str, int]] = set(ds.quoted_passages)
     claims: list[Claim] = []
     seen: dict[str, int] = {}
     for i, item in enumerate(raw):
-        start = lines.claim_start(i)
+        start = lines.start(i)
         long = [k for k, v in (item.items() if isinstance(item, dict) else []) if len(str(v)) > MAX_FIELD_CHARS]
         if long:
             problems += [Problem(shown, lines.key_line(i, k), k, f"longer than {MAX_FIELD_CHARS:,} characters")
@@ -99,7 +100,7 @@ def load_ledger(ds: Dataset, path: Path | None = None, shown: str | None = None)
     return Ledger(path, tuple(claims))
 
 
-def _check_quote(claim: Claim, ds: Dataset, shown: str, lines: _LineIndex, i: int,
+def _check_quote(claim: Claim, ds: Dataset, shown: str, lines: TableLines, i: int,
                  used: set[tuple[str, int]]) -> list[Problem]:
     """The claim's quote must occur in its document's saved text."""
     text = ds.source_texts.get(claim.document)
@@ -122,54 +123,7 @@ def unused_passages(ds: Dataset, used: set[tuple[str, int]]) -> list[Problem]:
 
 
 
-def _too_deep(text: str) -> int:
-    """The line where brackets or braces (outside strings) first nest past the limit, else 0.
-    Checked before parsing, because a deeply nested document makes the parser recurse."""
-    depth, line, quote, escaped_at = 0, 1, "", -1
-    for m in re.finditer(r"[\n\\\"'\[\]{}]", text):  # only the characters that matter
-        ch = m.group()
-        if ch == "\n":
-            line += 1
-        if quote:
-            if m.start() == escaped_at:
-                pass  # the character after a backslash
-            elif ch == "\\" and quote == '"':
-                escaped_at = m.end()
-            elif ch == quote:
-                quote = ""
-        elif ch in "\"'":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_NESTING:
-                return line
-        elif ch in "]}":
-            depth -= 1
-    return 0
-
-
-class _LineIndex:
-    """Where each `[[claim]]` starts and where each of its keys is written."""
-
-    def __init__(self, text: str) -> None:
-        # TOML ends lines only at "\n" (str.splitlines would also split at U+2028 and others).
-        self.lines = text.split("\n")
-        self.starts = [n for n, x in enumerate(self.lines, 1) if re.match(r"\s*\[\[\s*claim\s*\]\]", x)]
-
-    def claim_start(self, i: int) -> int:
-        return self.starts[i] if i < len(self.starts) else 1
-
-    def key_line(self, i: int, key: str) -> int:
-        start = self.claim_start(i)
-        end = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.lines) + 1
-        pattern = re.compile(rf"\s*{re.escape(key)}\s*[=.]")
-        for n in range(start, end):
-            if pattern.match(self.lines[n - 1]):
-                return n
-        return start
-
-
-def _problem(shown: str, lines: _LineIndex, i: int, start: int, err: Any,
+def _problem(shown: str, lines: TableLines, i: int, start: int, err: Any,
              item: Any) -> list[Problem]:
     loc = [str(x) for x in err["loc"]]
     msg = str(err["msg"]).removeprefix("Value error, ")
@@ -191,7 +145,7 @@ def _problem(shown: str, lines: _LineIndex, i: int, start: int, err: Any,
     return [Problem(shown, lines.key_line(i, loc[0]), field, msg)]
 
 
-def _check_references(claim: Claim, ds: Dataset, shown: str, lines: _LineIndex,
+def _check_references(claim: Claim, ds: Dataset, shown: str, lines: TableLines,
                       i: int) -> list[Problem]:
     out: list[Problem] = []
 

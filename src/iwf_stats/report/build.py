@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..catalogue import CATALOGUE_FILE
 from ..claims import CheckReport, Ledger, check, load_ledger
 from ..dataset import Dataset
 from ..loading import dataset_files, load
@@ -103,18 +104,19 @@ def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None, dated: str = ""
     ledger = data_dir / "claims.toml"
     # The dataset's own files, the saved source texts included (data/sources/*.txt).
     data = [data_dir / rel for rel in dataset_files(data_dir) if data_dir / rel != ledger]
+    tables = [p for p in data if p.name != CATALOGUE_FILE]  # what the claims read
     claims = [ledger, *_files(PACKAGE / "claims")]
     core = _files(PACKAGE)
     charts_code = _files(PACKAGE / "charts")
     report_code = _files(PACKAGE / "report")
     pins = [lock] if lock and lock.exists() else []
     steps = [
-        Step("claims", data + claims + core + pins, ["claims.json"]),
+        Step("claims", tables + claims + core + pins, ["claims.json"]),
         Step("charts", data + claims + core + charts_code + pins, ["charts"]),
     ]
     for nb in notebook_paths(notebooks_dir):
         text = nb.read_text(encoding="utf-8")
-        uses_charts = "chart_images" in text  # the charts embed the claims' growth figure
+        uses_charts = "iwf_stats.chart(" in text  # the charts embed the claims' growth figure
         uses_claims = uses_charts or "iwf_stats.claims" in text
         draws = uses_charts or "iwf_stats.charts" in text  # e.g. the house style, for its own plots
         steps.append(Step(f"notebook:{nb.stem}",
@@ -285,7 +287,6 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
     notebooks = [s for s in steps if s.name.startswith("notebook:")]
     env = {**os.environ, "IWF_STATS_DATA": str(ds.root), "PYTHONHASHSEED": "0",
            "MPLBACKEND": "Agg", "SOURCE_DATE_EPOCH": "0"}
-    charts_env = {**env, "IWF_STATS_CHARTS": str(staging / "charts")}
 
     def run_notebook(step: Step, nb_env: dict[str, str]) -> None:
         from .notebooks import execute, write_outputs
@@ -307,21 +308,17 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
         from .notebooks import preload
 
         preload()
-    # Every notebook starts at once; one that shows charts waits, inside its kernel, for the
-    # charts' manifest, so kernel start-up overlaps the rendering.
+    # Every notebook starts at once (one that shows charts draws them itself, with the same
+    # call), so kernel start-up overlaps the rendering.
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending = {s.name: pool.submit(run_notebook, s, charts_env if _shows_charts(s) else env) for s in to_run}
+        pending = {s.name: pool.submit(run_notebook, s, env) for s in to_run}
         failed: str | None = None
         if not charts_reused:
-            from ..charts import CHARTS
+            from ..charts import chart_names
 
-            announce(order[charts_step.name], charts_step, f"rendering {len(CHARTS)} charts")
+            announce(order[charts_step.name], charts_step, f"rendering {len(chart_names(ds))} charts")
             failed = _finish_chart_renderer(renderer, ds, report, staging / "charts")
-            if failed:
-                from .notebook import FAILED_MARKER
-
-                (staging / FAILED_MARKER).touch()
-            else:
+            if not failed:
                 result.ran.append(charts_step.name)
                 announce(order[charts_step.name], charts_step, "done")
         errors: list[Exception] = []
@@ -349,9 +346,9 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
 
 
 def _render_charts(ds: Dataset, report: CheckReport, folder: Path, only: list[str] | None = None) -> None:
-    from ..charts import ChartContext, render
+    from ..charts import render
 
-    render(ChartContext(ds, report), folder, only=only, manifest=False)
+    render(ds, folder, only=only, manifest=False, report=report)
 
 
 def _render_charts_child(ds: Dataset, report: CheckReport, folder: Path, only: list[str], index: int) -> None:
@@ -372,11 +369,11 @@ def _start_chart_renderer(ds: Dataset, report: CheckReport, folder: Path) -> lis
     both cores draw. Forked before any thread exists, so no child inherits a held lock."""
     import multiprocessing
 
-    from ..charts import CHARTS
+    from ..charts import chart_names
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return []  # rendered in this process by _finish_chart_renderer
-    names = list(CHARTS)
+    names = chart_names(ds)
     fork = multiprocessing.get_context("fork")
     procs = [fork.Process(target=_render_charts_child, args=(ds, report, folder, names[i::2], i),
                           name=f"iwf-stats-charts-{i}") for i in range(2)]
@@ -401,12 +398,10 @@ def _finish_chart_renderer(procs: list[Any], ds: Dataset, report: CheckReport, f
             reason = folder.parent / f".chart-error-{i}"
             return reason.read_text(encoding="utf-8") if reason.exists() else \
                 f"a chart renderer exited with status {p.exitcode}"
-    write_manifest(folder)
+    from ..charts import chart_names
+
+    write_manifest(folder, chart_names(ds))
     return None
-
-
-def _shows_charts(step: Step) -> bool:
-    return any(p.parent.name == "charts" and p.suffix == ".py" for p in step.inputs)
 
 
 def _write_site(staging: Path, ds: Dataset, ledger: Ledger, report: CheckReport, notebooks: list[str],
@@ -417,7 +412,7 @@ def _write_site(staging: Path, ds: Dataset, ledger: Ledger, report: CheckReport,
     (staging / "index.html").write_text(site.index(ds, ledger, report, charts, notebooks, dated), encoding="utf-8")
     (staging / "claims.html").write_text(site.claims(ds, report, dated), encoding="utf-8")
     (staging / "sources.html").write_text(site.sources(ds, dated), encoding="utf-8")
-    metas = site.chart_meta(charts)
+    metas = site.chart_meta(ds, charts)
     (staging / site.PAGES).mkdir(exist_ok=True)
     for meta in metas:
         (staging / site.PAGES / f"{meta['name']}.html").write_text(site.chart_page(meta, charts, dated),

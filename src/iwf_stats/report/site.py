@@ -169,12 +169,12 @@ def claims_table(results: Sequence[ClaimResult], caption: str) -> str:
             + "\n".join(rows) + "\n</tbody></table></div>")
 
 
-def chart_meta(charts_dir: Path) -> list[dict[str, Any]]:
+def chart_meta(ds: Dataset, charts_dir: Path) -> list[dict[str, Any]]:
     """The charts the build made, in catalogue order, each as its JSON description."""
-    from ..charts import CHARTS
+    from ..charts import chart_names
 
     out = []
-    for name in CHARTS:
+    for name in chart_names(ds):
         meta_path = charts_dir / f"{name}.json"
         if meta_path.exists():
             out.append(json.loads(meta_path.read_text(encoding="utf-8")))
@@ -185,7 +185,7 @@ def index(ds: Dataset, ledger: Ledger, report: CheckReport, charts_dir: Path, no
           dated: Dated) -> str:
     s = report.summary()
     figures = []
-    for meta in chart_meta(charts_dir):
+    for meta in chart_meta(ds, charts_dir):
         name = meta["name"]
         links = " · ".join(f'<a href="charts/{escape(f)}">{escape(f.rsplit(".", 1)[-1].upper())}</a>'
                            for f in [f"{name}.csv", f"{name}.svg", f"{name}.pdf", f"{name}.json",
