@@ -49,8 +49,16 @@ def new_figure(look: Look) -> tuple[Figure, Axes]:
     return fig, fig.add_subplot()
 
 
+def axis_number(v: float) -> str:
+    """A tick label: '275,000', or '30m' from ten million up, so that the tick labels of
+    NCMEC's tens of millions fit the same margin as the IWF's hundreds of thousands."""
+    if abs(v) >= 10_000_000:
+        return f"{v / 1_000_000:,.10g}m"
+    return fmt_count(int(v)) if v == int(v) else f"{v:,.1f}"
+
+
 def thousands(ax: Axes, axis: str = "y") -> None:
-    fmt = FuncFormatter(lambda v, _pos: fmt_count(int(v)) if v == int(v) else f"{v:,.1f}")
+    fmt = FuncFormatter(lambda v, _pos: axis_number(v))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
@@ -100,8 +108,12 @@ def draw_breaks(ax: Axes, breaks: Sequence[Break], look: Look) -> None:
     for b in dict.fromkeys((b.year, b.label) for b in breaks):
         year, label = b
         ax.axvline(year - 0.5, color=look.theme.grey, lw=look.pt(1.1), ls=(0, (4, 3)), zorder=1.5)
-        ax.text(year - 0.5, 1.0, f" {label}", transform=ax.get_xaxis_transform(), ha="left", va="top",
-                fontsize=look.pt(SOURCE_PT - 1), color=look.theme.grey)
+        # In the right half the label runs leftwards from the rule, so it never leaves the chart.
+        left, right = ax.get_xlim()
+        on_right = year - 0.5 > (left + right) / 2
+        ax.text(year - 0.5, 1.0, f"{label} " if on_right else f" {label}", transform=ax.get_xaxis_transform(),
+                ha="right" if on_right else "left", va="top", fontsize=look.pt(SOURCE_PT - 1),
+                color=look.theme.grey)
 
 
 def breaks_note(breaks: Sequence[Break]) -> str:

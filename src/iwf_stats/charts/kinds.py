@@ -28,6 +28,7 @@ from ..summary import and_list
 from .base import (
     Chart,
     Options,
+    axis_number,
     breaks_alt,
     breaks_json,
     breaks_note,
@@ -129,11 +130,13 @@ def bars_by_year(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
     fig, ax = new_figure(look)
     ax.bar(years, [o.value for o in obs], color=[theme.accent if o is focus else theme.main for o in obs],
            width=0.72)
-    ax.annotate(fmt_count(focus.value), (focus.year, focus.value), xytext=(0, look.pt(4)),
-                textcoords="offset points", ha="center", va="bottom", fontsize=look.pt(12),
-                fontweight="bold", color=theme.accent)
     ax.set_xticks(year_ticks(span, focus.year))
     ax.set_xlim(span[0] - 0.6, span[-1] + 0.6)
+    # The last bar's label ends at the bar's right edge, so a long figure stays on the chart.
+    last = focus.year == span[-1]
+    ax.annotate(axis_number(focus.value), (focus.year + (0.36 if last else 0), focus.value),
+                xytext=(0, look.pt(4)), textcoords="offset points", ha="right" if last else "center",
+                va="bottom", fontsize=look.pt(12), fontweight="bold", color=theme.accent)
     ax.set_ylim(0, top.value * 1.12)
     _value_axis(ax, series.unit)
     brk = _breaks_for(ds, [sid], span)
@@ -144,7 +147,9 @@ def bars_by_year(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
         subtitle = f"{top.year} was the highest of the {small(len(obs))} years: {value_text(top, series)}"
     else:
         prev = present.get(focus.year - 1)
-        change = (f", {pct((Decimal(focus.value) / Decimal(prev.value) - 1) * 100, sign=True)} on {prev.year}"
+        broken = any(b.year == focus.year for b in brk)  # a new method: no change is computed across it
+        change = (f", not comparable with {prev.year} (new method)" if prev and broken else
+                  f", {pct((Decimal(focus.value) / Decimal(prev.value) - 1) * 100, sign=True)} on {prev.year}"
                   if prev and prev.value else "")
         subtitle = f"{focus.year}: {value_text(focus, series)}{change}"
     gaps = _missing(span, present)
@@ -219,18 +224,21 @@ def lines(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
     _value_axis(ax, unit)
     draw_breaks(ax, brk, look)
     common = sorted(set.intersection(*(set(p) for p in present)))
-    title = entry.title or f"{and_list(labels[:1] + [lower_first(x) for x in labels[1:]])}, {_years_text(span)}"
+    # Categories are names (countries, continents) and keep their capitals; series titles
+    # are lower-cased inside a sentence.
+    words = labels if entry.categories else [lower_first(x) for x in labels]
+    title = entry.title or (f"{ds.series[keys[0][0]].title}: {and_list(labels)}, {_years_text(span)}"
+                            if entry.categories else f"{and_list(labels[:1] + words[1:])}, {_years_text(span)}")
     if common:
         y = common[-1]
-        subtitle = f"{y}: " + "; ".join(f"{lower_first(lab)} {_num(p[y], unit)}"
-                                        for lab, p in zip(labels, present, strict=True))
+        subtitle = f"{y}: " + "; ".join(f"{w} {_num(p[y], unit)}" for w, p in zip(words, present, strict=True))
     else:
-        subtitle = "Latest: " + "; ".join(f"{lower_first(lab)} {_num(p[max(p)], unit)} ({max(p)})"
-                                          for lab, p in zip(labels, present, strict=True))
+        subtitle = "Latest: " + "; ".join(f"{w} {_num(p[max(p)], unit)} ({max(p)})"
+                                          for w, p in zip(words, present, strict=True))
     gap_text = " ".join(t for (s, c), lab, p in zip(keys, labels, present, strict=True)
                         if (t := _gaps(ds, s, c, lab, _line_gaps(ds, s, c, span, p))))
     note = _join_notes(gap_text or None, breaks_note(brk) if brk else None)
-    alt = (f"Line chart of {and_list([lower_first(x) for x in labels])}, {span[0]} to {span[-1]}. "
+    alt = (f"Line chart of {and_list(words)}, {span[0]} to {span[-1]}. "
            + " ".join(f"{lab}: " + "; ".join(f"{y}: {_num(o, unit)}" for y, o in p.items()) + "."
                       for lab, p in zip(labels, present, strict=True))
            + (f" {gap_text}" if gap_text else "")
