@@ -113,8 +113,12 @@ def _document_id(path: Path) -> str:
 def cmd_datapackage(args: argparse.Namespace) -> int:
     from .datapackage import sources_entries, write
     from .loading import default_data_dir, load
+    from .resources import is_packaged
 
     root = args.data_dir or default_data_dir()
+    if is_packaged(root):
+        raise OutputRefused(f"{root} is the installed package's copy of the data, which iwf-stats never "
+                            "writes; copy the folder elsewhere and name the copy")
     # The descriptor may be the stale part, so the tables are validated without it.
     ds = load(root, check_descriptor=False)
     print(f"wrote {shown_path(write(root, sources_entries(ds)))}")

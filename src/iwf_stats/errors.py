@@ -37,7 +37,23 @@ class DataError(Exception):
         count = len(self.problems)
         #: "3 problems in the data", for the last line of a report.
         self.summary = f"{count} problem{'s' if count != 1 else ''} in the data"
-        super().__init__(f"{self.summary}:\n{self.report()}")
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        """The summary, then the problems, never run together: one problem follows on the same
+        line after ": " (readable where a message is shown on one line, as in a notebook's
+        error bar or a log); several follow one per line, each indented.
+
+        >>> print(DataError([Problem("data", 0, "(folder)", "data folder not found")]))
+        1 problem in the data: data: (folder): data folder not found
+        >>> print(DataError([Problem("a.csv", 3, "year", "not a number"), Problem("a.csv", 2, "value", "< 0")]))
+        2 problems in the data:
+          a.csv:2: value: < 0
+          a.csv:3: year: not a number
+        """
+        if len(self.problems) == 1:
+            return f"{self.summary}: {self.problems[0]}"
+        return f"{self.summary}:\n" + "\n".join(f"  {p}" for p in self.problems)
 
     def report(self) -> str:
         return "\n".join(str(p) for p in self.problems)

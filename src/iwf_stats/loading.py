@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from . import resources
 from .dataset import Dataset
 from .errors import DataError, Problem, shown_path
 from .numbers import ROUNDING_RULES, apply_rounding, true_range, written_as_percent
@@ -38,11 +39,11 @@ REQUIRED_ROWS = ("publishers", "sources", "series", "observations")
 
 
 def default_data_dir() -> Path:
-    """$IWF_STATS_DATA if set, else the repository's own `data/` folder."""
+    """$IWF_STATS_DATA if set, else the shipped dataset (`resources.data_dir`)."""
     env = os.environ.get(DATA_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "data"
+    return resources.data_dir() or resources.PACKAGE / resources.DATA_RESOURCE
 
 
 #: The files of a dataset besides its tables, and the folder of saved source texts.
@@ -137,7 +138,7 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
     root = (Path(data_dir) if data_dir is not None else default_data_dir()).absolute()
     problems: list[Problem] = []
     if root.is_symlink() or not root.is_dir():
-        raise DataError([Problem(str(root), 0, "(folder)", "data folder not found"
+        raise DataError([Problem(str(root), 0, "(folder)", f"data folder not found (name one, or set ${DATA_ENV})"
                                  if not root.exists() else "is not a folder (links are not followed)")])
     check_data_folder(root, problems)
     shown = {name: shown_path(root / f"{name}.csv") for name in TABLES}

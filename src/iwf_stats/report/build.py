@@ -29,6 +29,8 @@ from typing import Any
 from ..claims import CheckReport, Ledger, check, load_ledger
 from ..dataset import Dataset
 from ..loading import dataset_files, load
+from ..resources import PACKAGE, checkout_root, lock_file
+from ..resources import notebooks_dir as shipped_notebooks
 from . import site
 from .outdir import (
     MARKER,
@@ -44,7 +46,6 @@ from .outdir import (
     write_marker,
 )
 
-PACKAGE = Path(__file__).resolve().parents[1]
 STATE_FILE = ".build-state.json"
 SITE_KIND = "site"
 Progress = Callable[[str], None]
@@ -106,6 +107,8 @@ def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None) -> list[Step]:
     charts_code = _files(PACKAGE / "charts")
     report_code = _files(PACKAGE / "report")
     pins = [lock] if lock and lock.exists() else []
+    # Installed without the checkout's lock file: the installed versions stand in for the pins.
+    environment = "" if pins else _installed_versions()
     steps = [
         Step("claims", data + claims + core + pins, ["claims.json"]),
         Step("charts", data + claims + core + charts_code + pins, ["charts"]),
@@ -127,14 +130,15 @@ def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None) -> list[Step]:
     # The index lists the notebooks: adding or removing one changes the site.
     names = "\0".join(nb.stem for nb in notebook_paths(notebooks_dir))
     for s in steps:
-        s.key = _digest(s.name, s.inputs, bases, names if s.name == "site" else "")
+        s.key = _digest(s.name, s.inputs, bases, environment + (names if s.name == "site" else ""))
     return steps
 
 
-def checkout_root() -> Path | None:
-    """The repository this package runs from, or None when it is installed elsewhere."""
-    root = PACKAGE.parents[1]
-    return root if PACKAGE.parent.name == "src" and (root / "pyproject.toml").is_file() else None
+def _installed_versions() -> str:
+    """Every installed distribution and its version, one per line, sorted."""
+    from importlib.metadata import distributions
+
+    return "\n".join(sorted({f"{d.metadata['Name']}=={d.version}" for d in distributions()})) + "\n"
 
 
 def protected_paths(*read: Path) -> tuple[list[Path], list[Path]]:
@@ -191,9 +195,11 @@ def build(out: Path | str, data_dir: Path | None = None, notebooks_dir: Path | N
     """Build the site into `out`. Raises `DataError` on invalid data, `OutputRefused` when
     `out` is not a folder the tool may write, `BuildError` when a claim no longer reproduces
     or a notebook fails; `out` is untouched in every case."""
-    root = PACKAGE.parents[1]
-    notebooks_dir = (notebooks_dir or root / "notebooks").absolute()
-    lock = lock or root / "requirements.lock"
+    notebooks_dir = notebooks_dir or shipped_notebooks()
+    if notebooks_dir is None:
+        raise BuildError("this installation ships no notebooks (reinstall iwf-stats)")
+    notebooks_dir = notebooks_dir.absolute()
+    lock = lock or lock_file()
 
     progress("validating the data and the claims ledger")
     ds = load(data_dir)
