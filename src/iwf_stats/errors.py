@@ -6,6 +6,7 @@ command line turns them into text on stderr and an exit code.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,3 +71,29 @@ def shown_path(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+class UnknownName(KeyError):
+    """A name (a series, source, publisher or fact id) that the dataset does not hold, with the
+    closest names it does hold: a misspelt name fails loudly instead of reading as "no data".
+
+    >>> raise UnknownName("series", "webpages_actoned", ["webpages_actioned", "reports_assessed"])
+    Traceback (most recent call last):
+    ...
+    iwf_stats.errors.UnknownName: unknown series 'webpages_actoned'; did you mean 'webpages_actioned'?
+    """
+
+    def __init__(self, kind: str, name: object, known: Iterable[str]) -> None:
+        import difflib
+
+        known = sorted(known)
+        self.kind, self.name = kind, name
+        self.suggestions = difflib.get_close_matches(str(name), known, n=3, cutoff=0.75)
+        if self.suggestions:
+            hint = "did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        else:
+            hint = f"the {len(known)} known: " + ", ".join(known[:12]) + (", …" if len(known) > 12 else "")
+        super().__init__(f"unknown {kind} {name!r}; {hint}")
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0])
