@@ -3,7 +3,10 @@ and sources."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -13,7 +16,7 @@ import iwf_stats
 from iwf_stats import Dataset
 from iwf_stats.errors import UnknownName
 
-from conftest import DATA
+from conftest import DATA, REPO
 
 TYPO = "webpages_actoned"
 
@@ -106,3 +109,13 @@ def test_wide_frame_is_years_by_series(ds: Dataset) -> None:
     hosting = ds.wide_frame(category="Romania")
     assert list(hosting.columns) == ["share_of_webpages_actioned_by_hosting_country",
                                      "webpages_actioned_by_hosting_country"]
+
+
+def test_api_reference_is_built_from_the_docstrings(tmp_path: Path) -> None:
+    """`make docs` runs pdoc; the page of the dataset module carries the methods and their examples."""
+    out = subprocess.run([sys.executable, "-m", "pdoc", "--output-directory", str(tmp_path), "--docformat",
+                          "markdown", "--no-show-source", "iwf_stats.dataset"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    page = (tmp_path / "iwf_stats" / "dataset.html").read_text(encoding="utf-8")
+    assert "wide_frame" in page and "did you mean" in page
+    assert "pdoc" in (REPO / "Makefile").read_text(encoding="utf-8")
