@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from . import resources
 from .dataset import Dataset
@@ -206,8 +207,44 @@ def _validate_rows(table: Table, model: type[Record], problems: list[Problem],
             out.append((row.line, validate(row.values)))
         except ValidationError as e:
             problems.extend(_problems_from(e, table.path, row))
+            problems.extend(_row_problems_of_partial(model, e, table.path, row))
             invalid_ids.add(row.values.get(id_column, ""))
     return out
+
+
+def _row_problems_of_partial(model: type[Record], error: ValidationError, path: str, row: Row) -> list[Problem]:
+    """A field error stops pydantic before the whole-row checks: run them here on the fields
+    that did parse, so one run reports every error in the row (each check skips the fields
+    that failed; see `Record.row_problems`)."""
+    errors = error.errors(include_url=False)
+    if any(not err["loc"] for err in errors):
+        return []  # the whole-row checks did run, and their problems are already reported
+    failed = {str(err["loc"][0]) for err in errors}
+    adapters = _field_adapters(model)
+    parsed: dict[str, Any] = {}
+    for name, adapter in adapters.items():
+        if name in failed or name not in row.values:
+            continue
+        try:
+            parsed[name] = adapter.validate_python(row.values[name])
+        except ValidationError:
+            failed.add(name)
+    partial = model.model_construct(**parsed)
+    for name in set(model.model_fields) - set(parsed):
+        partial.__dict__.pop(name, None)  # a failed field is absent, not its default
+    out = []
+    for part in partial.row_problems():
+        field, _, message = part.partition(": ")
+        out.append(Problem(path, row.line, field, message))
+    return out
+
+
+@cache
+def _field_adapters(model: type[Record]) -> dict[str, TypeAdapter[Any]]:
+    """One validator per column of `model`, with the column's type and constraints."""
+    return {name: TypeAdapter(Annotated[(f.annotation, *f.metadata)] if f.metadata  # type: ignore[arg-type]
+                              else f.annotation)
+            for name, f in model.model_fields.items()}
 
 
 def _problems_from(error: ValidationError, path: str, row: Row) -> Iterable[Problem]:

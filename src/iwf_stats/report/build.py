@@ -20,6 +20,7 @@ import os
 import platform
 import shutil
 import stat
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -252,10 +253,15 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
     report = check(ds, ledger)
 
     by_name = {s.name: s for s in steps}
-    order = {s.name: i for i, s in enumerate(steps, start=1)}
+    # Steps are numbered as they are first announced, so the numbers count up as the log is read,
+    # whichever of the notebooks and the charts starts first; later lines reuse a step's number.
+    numbers: dict[str, int] = {}
+    announcing = threading.Lock()
 
-    def announce(i: int, step: Step, what: str) -> None:
-        progress(f"[{i}/{total}] {step.name}: {what}")
+    def announce(step: Step, what: str) -> None:
+        with announcing:
+            i = numbers.setdefault(step.name, len(numbers) + 1)
+            progress(f"[{i}/{total}] {step.name}: {what}")
 
     keys: dict[str, str] = previous.get("steps", {})
     files: dict[str, str] = previous.get("files", {})
@@ -268,7 +274,7 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
         for o in step.outputs:
             _link_tree(out / o, staging / o)
         result.skipped.append(step.name)
-        announce(order[step.name], step, "unchanged, reused")
+        announce(step, "unchanged, reused")
         return True
 
     # claims
@@ -280,7 +286,7 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
         (staging / "claims.json").write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
         result.ran.append(step.name)
-        announce(order[step.name], step, f"{len(report.results)} claims reproduced")
+        announce(step, f"{len(report.results)} claims reproduced")
 
     notebooks = [s for s in steps if s.name.startswith("notebook:")]
     env = {**os.environ, "IWF_STATS_DATA": str(ds.root), "PYTHONHASHSEED": "0",
@@ -291,10 +297,10 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
         from .notebooks import execute, write_outputs
 
         stem = step.name.split(":", 1)[1]
-        announce(order[step.name], step, "executing")
+        announce(step, "executing")
         nb = execute(notebooks_dir / f"{stem}.ipynb", nb_env)
         write_outputs(nb, staging / "notebooks", stem)
-        announce(order[step.name], step, "done")
+        announce(step, "done")
 
     (staging / "notebooks").mkdir(exist_ok=True)
     to_run = [s for s in notebooks if not reuse(s)]
@@ -315,7 +321,7 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
         if not charts_reused:
             from ..charts import CHARTS
 
-            announce(order[charts_step.name], charts_step, f"rendering {len(CHARTS)} charts")
+            announce(charts_step, f"rendering {len(CHARTS)} charts")
             failed = _finish_chart_renderer(renderer, ds, report, staging / "charts")
             if failed:
                 from .notebook import FAILED_MARKER
@@ -323,7 +329,7 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
                 (staging / FAILED_MARKER).touch()
             else:
                 result.ran.append(charts_step.name)
-                announce(order[charts_step.name], charts_step, "done")
+                announce(charts_step, "done")
         errors: list[Exception] = []
         for name, fut in pending.items():
             try:
@@ -344,7 +350,7 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
     if not reuse(step):
         _write_site(staging, ds, report, [s.name.split(":", 1)[1] for s in notebooks])
         result.ran.append(step.name)
-        announce(order[step.name], step, "index.html, claims.html, sources.html")
+        announce(step, "index.html, claims.html, sources.html")
     return result
 
 
