@@ -26,7 +26,7 @@ Key = tuple[str, int, str]
 V = TypeVar("V")
 
 
-class Catalogue(dict[str, V]):
+class Lookup(dict[str, V]):
     """The dataset's publishers, sources, series or facts by id: a dict whose missing key raises
     `UnknownName` with the closest ids, and whose repr lists the ids, not every record.
 
@@ -115,7 +115,7 @@ class Dataset:
     def __post_init__(self) -> None:
         for name, kind in (("publishers", "publisher"), ("sources", "source"), ("series", "series"),
                            ("facts", "fact")):
-            object.__setattr__(self, name, Catalogue(kind, getattr(self, name)))
+            object.__setattr__(self, name, Lookup(kind, getattr(self, name)))
 
     def __repr__(self) -> str:
         """What the dataset holds, in a dozen lines at most: the totals, then one line per series."""
