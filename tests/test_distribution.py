@@ -46,12 +46,8 @@ def _build_wheel(tmp: Path) -> Path:
     setuptools PEP 517 hooks of this environment: offline, and the checkout is left untouched
     (setuptools writes a build/ folder where it builds)."""
     src = tmp / "checkout"
-    for name in ["pyproject.toml", "README.md", "LICENSE"]:
-        (src / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(REPO / name, src / name)
-    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".*")
-    for name in ["src", "data", "notebooks"]:
-        shutil.copytree(REPO / name, src / name, ignore=ignore)
+    shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(".*", "__pycache__", "*.egg-info", "output", "build",
+                                                             "dist"))
     dist = tmp / "dist"
     dist.mkdir()
 
