@@ -28,12 +28,14 @@ def ds() -> Dataset:
 
 def test_repr_is_short_and_says_what_is_in_it(ds: Dataset) -> None:
     text = repr(ds)
-    assert len(text) < 1500 and len(text.splitlines()) == 1 + len(ds.series)
+    shown = min(len(ds.series), 10)
+    assert len(text) < 2000 and len(text.splitlines()) == 1 + shown + (len(ds.series) > shown)
     assert text.startswith(f"<Dataset: {len(ds.observations)} figures of {len(ds.series)} series from "
                            f"{len(ds.sources)} sources by {len(ds.publishers)} publishers, {len(ds.facts)} facts; "
                            f"{len(ds.conflicts)} disagreements")
     years = ds.years("webpages_actioned")
-    assert f"  webpages_actioned (webpages): {years[0]}–{years[-1]}, {len(years)} years" in text.splitlines()
+    unit = ds.series["webpages_actioned"].unit
+    assert f"  webpages_actioned ({unit}): {years[0]}–{years[-1]}, {len(years)} years" in text.splitlines()
     assert str(ds) == text
     assert repr(ds.series).startswith(f"<{len(ds.series)} series: webpages_actioned, ")
 
@@ -59,7 +61,7 @@ def test_a_misspelt_series_is_a_key_error_with_a_suggestion(ds: Dataset, call: C
 def test_other_catalogues_suggest_too(ds: Dataset) -> None:
     with pytest.raises(KeyError, match=r"unknown source 'iwf_ar_2O23'; did you mean 'iwf_ar_2023'"):
         ds.sources["iwf_ar_2O23"]
-    with pytest.raises(KeyError, match=r"unknown series 'hosting'; the 8 known: ai_generated_reports_actioned, "):
+    with pytest.raises(KeyError, match=rf"unknown series 'hosting'; the {len(ds.series)} known: "):
         ds.values("hosting")
     assert ds.series.get(TYPO) is None  # dict.get keeps its meaning
 
@@ -89,7 +91,7 @@ def test_values_are_the_preferred_values(ds: Dataset) -> None:
     values = ds.values("webpages_actioned")
     expected = {o.year: o.value for o in ds.preferred_values("webpages_actioned")}
     assert values.to_dict() == expected and values.name == "webpages_actioned" and values.index.name == "year"
-    assert values.attrs["unit"] == "webpages"
+    assert values.attrs["unit"] == ds.series["webpages_actioned"].unit
     assert values.attrs["sources"] == {o.year: o.source_id for o in ds.preferred_values("webpages_actioned")}
 
 
@@ -107,8 +109,8 @@ def test_wide_frame_is_years_by_series(ds: Dataset) -> None:
                 assert wide.attrs["sources"][sid][year] == o.source_id
         assert wide.attrs["units"][sid] == ds.series[sid].unit
     hosting = ds.wide_frame(category="Romania")
-    assert list(hosting.columns) == ["share_of_webpages_actioned_by_hosting_country",
-                                     "webpages_actioned_by_hosting_country"]
+    assert list(hosting.columns) == sorted({o.series_id for o in ds.observations if o.category == "Romania"})
+    assert "webpages_actioned_by_hosting_country" in hosting.columns
 
 
 def test_api_reference_is_built_from_the_docstrings(tmp_path: Path) -> None:

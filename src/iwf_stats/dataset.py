@@ -32,8 +32,8 @@ class Lookup(dict[str, V]):
 
     >>> import iwf_stats
     >>> ds = iwf_stats.load()
-    >>> ds.series["webpages_actioned"].unit
-    'webpages'
+    >>> ds.series["webpages_actioned"].title
+    'Webpages actioned'
     >>> ds.series["webpages_actoned"]
     Traceback (most recent call last):
     ...
@@ -79,8 +79,8 @@ class Dataset:
     >>> import iwf_stats
     >>> ds = iwf_stats.load()
     >>> ds  # doctest: +ELLIPSIS
-    <Dataset: ... figures of 8 series from ... sources by ... publishers, ... facts; ... disagreements (...)
-      webpages_actioned (webpages): 2013–2024, 12 years
+    <Dataset: ... figures of ... series from ... sources by ... publishers, ... facts; ... disagreements (...)
+      webpages_actioned (...): ...–2024, ... years
     ...>
     >>> ds.preferred("webpages_actioned", 2024).value
     291273
@@ -259,12 +259,12 @@ class Dataset:
 
         >>> import iwf_stats
         >>> frame = iwf_stats.load().preferred_frame("webpages_actioned")
-        >>> print(frame[frame.year >= 2023][["year", "value", "unit", "source_id"]].to_string(index=False))
-         year  value     unit             source_id
-         2023 275652 webpages           iwf_ar_2023
-         2024 291273 webpages iwf_adir_2024_reports
-        >>> frame.attrs["units"], "iwf_ar_2023" in frame.attrs["sources"]["webpages_actioned"]
-        ({'webpages_actioned': 'webpages'}, True)
+        >>> print(frame[frame.year >= 2023][["year", "value", "source_id"]].to_string(index=False))
+         year  value             source_id
+         2023 275652           iwf_ar_2023
+         2024 291273 iwf_adir_2024_reports
+        >>> list(frame.attrs["units"]), "iwf_ar_2023" in frame.attrs["sources"]["webpages_actioned"]
+        (['webpages_actioned'], True)
         """
         import pandas as pd
 
@@ -285,8 +285,8 @@ class Dataset:
 
         >>> import iwf_stats
         >>> actioned = iwf_stats.load().values("webpages_actioned")
-        >>> int(actioned[2024] - actioned[2023]), actioned.attrs["unit"], actioned.attrs["sources"][2024]
-        (15621, 'webpages', 'iwf_adir_2024_reports')
+        >>> int(actioned[2024] - actioned[2023]), actioned.attrs["sources"][2024]
+        (15621, 'iwf_adir_2024_reports')
         """
         import pandas as pd
 
@@ -309,8 +309,8 @@ class Dataset:
         reports_assessed     424047
         webpages_actioned    291273
         Name: 2024, dtype: Int64
-        >>> wide.attrs["units"]
-        {'reports_assessed': 'reports', 'webpages_actioned': 'webpages'}
+        >>> sorted(wide.attrs["units"]), wide.attrs["sources"]["webpages_actioned"][2024]
+        (['reports_assessed', 'webpages_actioned'], 'iwf_adir_2024_reports')
         """
         import pandas as pd
 
