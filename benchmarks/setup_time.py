@@ -85,20 +85,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--modes", default="uv,uv-bootstrap,pip,before")
+    parser.add_argument("--append", action="store_true", help="add to the runs already in the results file")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="iwf-stats-setup-"))
-    results = []
+    path = REPO / "benchmarks" / "setup_results.json"
+    results = json.loads(path.read_text(encoding="utf-8"))["runs"] if args.append and path.exists() else []
     try:
         for _ in range(args.runs):
             for mode in args.modes.split(","):
-                r = run_once(mode, scratch)
+                r = {"date": date.today().isoformat(), **run_once(mode, scratch)}
                 print(json.dumps(r), file=sys.stderr)
                 results.append(r)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    doc = {"date": date.today().isoformat(), "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, "
+    doc = {"machine": f"{os.cpu_count()} CPUs, {platform.machine()}, "
            f"Python {platform.python_version()}", "runs": results}
-    (REPO / "benchmarks" / "setup_results.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+    path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     print("| installer | set-up | build | first `make report` | CPU time (set-up + build) | .venv | load average |")
     print("|---|---|---|---|---|---|---|")
     for r in results:
