@@ -34,7 +34,7 @@ def test_repr_is_short_and_says_what_is_in_it(ds: Dataset) -> None:
                            f"{len(ds.sources)} sources by {len(ds.publishers)} publishers, {len(ds.facts)} facts; "
                            f"{len(ds.conflicts)} disagreements")
     years = ds.years("webpages_actioned")
-    unit = ds.series["webpages_actioned"].unit
+    unit = ds.series["webpages_actioned"].counts
     assert f"  webpages_actioned ({unit}): {years[0]}–{years[-1]}, {len(years)} years" in text.splitlines()
     assert str(ds) == text
     assert repr(ds.series).startswith(f"<{len(ds.series)} series: webpages_actioned, ")
@@ -82,7 +82,7 @@ def test_a_known_series_without_that_year_is_none(ds: Dataset) -> None:
 def test_tidy_frame_carries_units_and_sources(ds: Dataset) -> None:
     frame = ds.preferred_frame()
     assert len(frame) == len(ds.preferred_values())
-    assert frame.attrs["units"] == {s: ds.series[s].unit for s in frame.series_id.unique()}
+    assert frame.attrs["units"] == {s: ds.series[s].counts for s in frame.series_id.unique()}
     for sid, group in frame.groupby("series_id"):
         assert frame.attrs["sources"][sid] == sorted(set(group.source_id))
 
@@ -91,7 +91,7 @@ def test_values_are_the_preferred_values(ds: Dataset) -> None:
     values = ds.values("webpages_actioned")
     expected = {o.year: o.value for o in ds.preferred_values("webpages_actioned")}
     assert values.to_dict() == expected and values.name == "webpages_actioned" and values.index.name == "year"
-    assert values.attrs["unit"] == ds.series["webpages_actioned"].unit
+    assert values.attrs["unit"] == ds.series["webpages_actioned"].counts
     assert values.attrs["sources"] == {o.year: o.source_id for o in ds.preferred_values("webpages_actioned")}
 
 
@@ -107,7 +107,7 @@ def test_wide_frame_is_years_by_series(ds: Dataset) -> None:
             assert (pd.isna(cell) and o is None) or (o is not None and cell == o.value), (sid, year)
             if o is not None:
                 assert wide.attrs["sources"][sid][year] == o.source_id
-        assert wide.attrs["units"][sid] == ds.series[sid].unit
+        assert wide.attrs["units"][sid] == ds.series[sid].counts
     hosting = ds.wide_frame(category="Romania")
     assert list(hosting.columns) == sorted({o.series_id for o in ds.observations if o.category == "Romania"})
     assert "webpages_actioned_by_hosting_country" in hosting.columns

@@ -129,7 +129,7 @@ class Dataset:
             ys = sorted({k[1] for k in self._by_key if k[0] == sid})
             cats = len(self._categories.get(sid, set()) - {""})
             span = (f"{ys[0]}–{ys[-1]}, {len(ys)} years" if len(ys) > 1 else f"{ys[0]}") if ys else "no figures"
-            lines.append(f"  {sid} ({s.unit}): {span}" + (f", {cats} categories" if cats else ""))
+            lines.append(f"  {sid} ({s.counts}): {span}" + (f", {cats} categories" if cats else ""))
         if len(self.series) > 10:
             lines.append(f"  … and {len(self.series) - 10} more series")
         return "\n".join([head, *lines]) + ">"
@@ -254,17 +254,17 @@ class Dataset:
     def preferred_frame(self, series_id: str | None = None) -> pd.DataFrame:
         """The tidy long frame: one row per series-year-category, with the preferred value, its
         unit, its source and how many sources give one. `attrs` holds `units` and `sources`
-        (series id → unit, series id → the source ids used), which survive `to_pickle` and most
-        pandas operations.
+        (series id → what one unit is, its `counts`: webpages, reports…; series id → the source
+        ids used), which survive `to_pickle` and most pandas operations.
 
         >>> import iwf_stats
         >>> frame = iwf_stats.load().preferred_frame("webpages_actioned")
-        >>> print(frame[frame.year >= 2023][["year", "value", "source_id"]].to_string(index=False))
-         year  value             source_id
-         2023 275652           iwf_ar_2023
-         2024 291273 iwf_adir_2024_reports
-        >>> list(frame.attrs["units"]), "iwf_ar_2023" in frame.attrs["sources"]["webpages_actioned"]
-        (['webpages_actioned'], True)
+        >>> print(frame[frame.year >= 2023][["year", "value"]].to_string(index=False))
+         year  value
+         2023 275652
+         2024 291273
+        >>> frame.attrs["units"], set(frame.source_id) == set(frame.attrs["sources"]["webpages_actioned"])
+        ({'webpages_actioned': 'webpages'}, True)
         """
         import pandas as pd
 
@@ -281,12 +281,17 @@ class Dataset:
 
     def values(self, series_id: str, category: str = "") -> pd.Series:
         """One series' preferred values as a pandas Series indexed by year, named after the
-        series; `attrs` holds its `unit`, its `title` and `sources` (year → source id).
+        series; `attrs` holds its `unit` (the series' `counts`), its `title` and `sources`
+        (year → source id).
 
         >>> import iwf_stats
         >>> actioned = iwf_stats.load().values("webpages_actioned")
-        >>> int(actioned[2024] - actioned[2023]), actioned.attrs["sources"][2024]
-        (15621, 'iwf_adir_2024_reports')
+        >>> int(actioned[2024] - actioned[2023]), actioned.attrs["unit"]
+        (15621, 'webpages')
+        >>> ds = iwf_stats.load()
+        >>> ds.sources[actioned.attrs["sources"][2024]].publisher_id
+        'iwf'
+
         """
         import pandas as pd
 
@@ -294,7 +299,7 @@ class Dataset:
         chosen = [o for o in self.preferred_values(series_id) if o.category == category]
         out = pd.Series({o.year: o.value for o in chosen}, name=series_id, dtype="int64")
         out.index.name = "year"
-        out.attrs.update(unit=self.series[series_id].unit, title=self.series[series_id].title,
+        out.attrs.update(unit=self.series[series_id].counts, title=self.series[series_id].title,
                          sources={o.year: o.source_id for o in chosen})
         return out
 
@@ -309,8 +314,8 @@ class Dataset:
         reports_assessed     424047
         webpages_actioned    291273
         Name: 2024, dtype: Int64
-        >>> sorted(wide.attrs["units"]), wide.attrs["sources"]["webpages_actioned"][2024]
-        (['reports_assessed', 'webpages_actioned'], 'iwf_adir_2024_reports')
+        >>> wide.attrs["units"]
+        {'reports_assessed': 'reports', 'webpages_actioned': 'webpages'}
         """
         import pandas as pd
 
@@ -329,7 +334,7 @@ class Dataset:
         units: dict[str, str] = {}
         sources: dict[str, set[str]] = {}
         for o in chosen:
-            units[o.series_id] = self.series[o.series_id].unit
+            units[o.series_id] = self.series[o.series_id].counts
             sources.setdefault(o.series_id, set()).add(o.source_id)
         return {"units": units, "sources": {s: sorted(ids) for s, ids in sources.items()}}
 
