@@ -70,6 +70,19 @@ def test_check_json_when_a_verdict_changes_exits_1(data_copy: Path) -> None:
     assert out.returncode == 1 and doc["errors"] == [] and doc["summary"], out.stderr
 
 
+def test_sources_check_json_on_invalid_data_is_one_object_too(data_copy: Path) -> None:
+    """Invalid data is found before any page is fetched, so this opens no connection."""
+    line = edit(data_copy, "observations", PR24, value="-5")
+    out = run("sources", "check", "--online", "--json", "data", cwd=data_copy.parent)
+    assert out.returncode == 2
+    doc = json.loads(out.stdout)
+    assert doc["sources"] == [] and doc["summary"] is None
+    assert {"file": "data/observations.csv", "line": line, "field": "value",
+            "message": "must be ≥ 0, got -5"} in doc["errors"]
+    out = run("sources", "check", "--json", "data", cwd=data_copy.parent)  # --online forgotten
+    assert out.returncode == 2 and "needs --online" in json.loads(out.stdout)["errors"][0]["message"]
+
+
 # --- every error of a row in one run ---
 
 def test_a_field_error_does_not_hide_the_row_checks(data_copy: Path) -> None:

@@ -189,6 +189,8 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
     from .online.update import changes, still_failing, write_changes
 
     if not args.online:
+        if args.json:
+            _json_failure(args, [_error("sources check needs --online (it fetches every source's page)")])
         print("iwf-stats: sources check needs --online (it fetches every source's page)", file=sys.stderr)
         return EXIT_INVALID
     ds, ledger = _load_with_claims(args.data_dir)
@@ -209,7 +211,7 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
         write_changes(ds.root, updates)
     failed = still_failing(report.failed, updates)
     if args.json:
-        out = report.to_json()
+        out = {**report.to_json(), "errors": []}
         if args.update:
             out["updates"] = [{"file": u.name, "diff": u.diff()} for u in updates]
         print(json.dumps(out, indent=2, ensure_ascii=False))
@@ -284,14 +286,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update", action="store_true",
                    help="refresh the saved passages from pages on which every quote still holds; print the diff")
     _data_arg(p)
-    p.set_defaults(func=cmd_sources_check)
+    p.set_defaults(func=cmd_sources_check, json_items="sources")
     return parser
 
 
-def _json_failure(errors: list[dict[str, object]]) -> None:
+def _json_failure(args: argparse.Namespace, errors: list[dict[str, object]]) -> None:
     """What `--json` prints when the command fails before it has a result: the same keys as a
-    result, empty, and every error; stderr still gets the lines a person reads."""
-    print(json.dumps({"claims": [], "summary": None, "errors": errors}, indent=2, ensure_ascii=False))
+    result (`claims` for check, `sources` for sources check), empty, and every error; stderr
+    still gets the lines a person reads."""
+    doc = {getattr(args, "json_items", "claims"): [], "summary": None, "errors": errors}
+    print(json.dumps(doc, indent=2, ensure_ascii=False))
 
 
 def _error(message: str, file: str | None = None, line: int | None = None,
@@ -307,13 +311,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except DataError as e:
         if as_json:
-            _json_failure([_error(p.message, p.path, p.line or None, p.field) for p in e.problems])
+            _json_failure(args, [_error(p.message, p.path, p.line or None, p.field) for p in e.problems])
         print(e.report(), file=sys.stderr)
         print(f"iwf-stats: {e.summary}", file=sys.stderr)
         return EXIT_INVALID
     except OutputRefused as e:
         if as_json:
-            _json_failure([_error(f"refused: {e}")])
+            _json_failure(args, [_error(f"refused: {e}")])
         print(f"iwf-stats: refused: {e}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
@@ -321,7 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except OSError as e:  # an output folder that cannot be written, a disk that is full
         if as_json:
-            _json_failure([_error(str(e.strerror or e), e.filename)])
+            _json_failure(args, [_error(str(e.strerror or e), e.filename)])
         where = f": {e.filename}" if e.filename else ""
         print(f"iwf-stats: {e.strerror or e}{where}", file=sys.stderr)
         return EXIT_INVALID
@@ -329,7 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("IWF_STATS_DEBUG"):
             raise
         if as_json:
-            _json_failure([_error(f"internal error: {type(e).__name__}: {e}")])
+            _json_failure(args, [_error(f"internal error: {type(e).__name__}: {e}")])
         print(f"iwf-stats: internal error: {type(e).__name__}: {e}\n"
               "Run again with IWF_STATS_DEBUG=1 for the traceback, and please report it.",
               file=sys.stderr)
