@@ -88,7 +88,10 @@ class UnknownName(KeyError):
 
         known = sorted(known)
         self.kind, self.name = kind, name
-        self.suggestions = difflib.get_close_matches(str(name), known, n=3, cutoff=0.75)
+        close = difflib.get_close_matches(str(name), known, n=3, cutoff=0.75)
+        ratio = {c: difflib.SequenceMatcher(None, str(name), c).ratio() for c in close}
+        #: The closest names: the best match, and others only when nearly as close.
+        self.suggestions = [c for c in close if ratio[c] >= ratio[close[0]] - 0.1] if close else []
         if self.suggestions:
             hint = "did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
         else:
