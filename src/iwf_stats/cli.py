@@ -59,7 +59,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     ds, ledger = _load_with_claims(args.data_dir)
     report = check(ds, ledger)
     if args.json:
-        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+        print(json.dumps({**report.to_json(), "errors": []}, indent=2, ensure_ascii=False))
     else:
         print(check_table(report, explain=not args.brief))
     if report.differing:
@@ -113,8 +113,12 @@ def _document_id(path: Path) -> str:
 def cmd_datapackage(args: argparse.Namespace) -> int:
     from .datapackage import sources_entries, write
     from .loading import default_data_dir, load
+    from .resources import is_packaged
 
     root = args.data_dir or default_data_dir()
+    if is_packaged(root):
+        raise OutputRefused(f"{root} is the installed package's copy of the data, which iwf-stats never "
+                            "writes; copy the folder elsewhere and name the copy")
     # The descriptor may be the stale part, so the tables are validated without it.
     ds = load(root, check_descriptor=False)
     print(f"wrote {shown_path(write(root, sources_entries(ds)))}")
@@ -224,6 +228,8 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
     from .online.update import changes, still_failing, write_changes
 
     if not args.online:
+        if args.json:
+            _json_failure(args, [_error("sources check needs --online (it fetches every source's page)")])
         print("iwf-stats: sources check needs --online (it fetches every source's page)", file=sys.stderr)
         return EXIT_INVALID
     ds, ledger = _load_with_claims(args.data_dir)
@@ -244,7 +250,7 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
         write_changes(ds.root, updates)
     failed = still_failing(report.failed, updates)
     if args.json:
-        out = report.to_json()
+        out = {**report.to_json(), "errors": []}
         if args.update:
             out["updates"] = [{"file": u.name, "diff": u.diff()} for u in updates]
         print(json.dumps(out, indent=2, ensure_ascii=False))
@@ -275,7 +281,9 @@ def build_parser() -> argparse.ArgumentParser:
     _data_arg(p)
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser("check", help="reproduce every claim in data/claims.toml and compare verdicts")
-    p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object instead of the table: claims, summary and errors (also on "
+                        "invalid data, with each error's file, line, field and message)")
     p.add_argument("--brief", action="store_true", help="the table without the explanation lines")
     _data_arg(p)
     p.set_defaults(func=cmd_check)
@@ -324,32 +332,54 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--update", action="store_true",
                    help="refresh the saved passages from pages on which every quote still holds; print the diff")
     _data_arg(p)
-    p.set_defaults(func=cmd_sources_check)
+    p.set_defaults(func=cmd_sources_check, json_items="sources")
     return parser
+
+
+def _json_failure(args: argparse.Namespace, errors: list[dict[str, object]]) -> None:
+    """What `--json` prints when the command fails before it has a result: the same keys as a
+    result (`claims` for check, `sources` for sources check), empty, and every error; stderr
+    still gets the lines a person reads."""
+    doc = {getattr(args, "json_items", "claims"): [], "summary": None, "errors": errors}
+    print(json.dumps(doc, indent=2, ensure_ascii=False))
+
+
+def _error(message: str, file: str | None = None, line: int | None = None,
+           field: str | None = None) -> dict[str, object]:
+    return {"file": file, "line": line, "field": field, "message": message}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
+    as_json = bool(getattr(args, "json", False))
     try:
         return func(args)
     except DataError as e:
+        if as_json:
+            _json_failure(args, [_error(p.message, p.path, p.line or None, p.field) for p in e.problems])
         print(e.report(), file=sys.stderr)
         print(f"iwf-stats: {e.summary}", file=sys.stderr)
         return EXIT_INVALID
     except OutputRefused as e:
+        if as_json:
+            _json_failure(args, [_error(f"refused: {e}")])
         print(f"iwf-stats: refused: {e}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
         print("iwf-stats: interrupted", file=sys.stderr)
         return 130
     except OSError as e:  # an output folder that cannot be written, a disk that is full
+        if as_json:
+            _json_failure(args, [_error(str(e.strerror or e), e.filename)])
         where = f": {e.filename}" if e.filename else ""
         print(f"iwf-stats: {e.strerror or e}{where}", file=sys.stderr)
         return EXIT_INVALID
     except Exception as e:  # a bug, not bad data: say so plainly
         if os.environ.get("IWF_STATS_DEBUG"):
             raise
+        if as_json:
+            _json_failure(args, [_error(f"internal error: {type(e).__name__}: {e}")])
         print(f"iwf-stats: internal error: {type(e).__name__}: {e}\n"
               "Run again with IWF_STATS_DEBUG=1 for the traceback, and please report it.",
               file=sys.stderr)

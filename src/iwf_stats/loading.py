@@ -15,11 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
+from . import resources
 from .catalogue import CATALOGUE_FILE, read_catalogue
 from .dataset import Dataset
 from .errors import DataError, Problem, shown_path
@@ -39,11 +41,11 @@ REQUIRED_ROWS = ("publishers", "sources", "series", "observations")
 
 
 def default_data_dir() -> Path:
-    """$IWF_STATS_DATA if set, else the repository's own `data/` folder."""
+    """$IWF_STATS_DATA if set, else the shipped dataset (`resources.data_dir`)."""
     env = os.environ.get(DATA_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "data"
+    return resources.data_dir() or resources.PACKAGE / resources.DATA_RESOURCE
 
 
 #: The files of a dataset besides its tables, and the folder of saved source texts.
@@ -139,7 +141,7 @@ def _load(data_dir: str | Path | None, today: date | None, check_descriptor: boo
     root = (Path(data_dir) if data_dir is not None else default_data_dir()).absolute()
     problems: list[Problem] = []
     if root.is_symlink() or not root.is_dir():
-        raise DataError([Problem(str(root), 0, "(folder)", "data folder not found"
+        raise DataError([Problem(str(root), 0, "(folder)", f"data folder not found (name one, or set ${DATA_ENV})"
                                  if not root.exists() else "is not a folder (links are not followed)")])
     check_data_folder(root, problems)
     shown = {name: shown_path(root / f"{name}.csv") for name in TABLES}
@@ -212,8 +214,44 @@ def _validate_rows(table: Table, model: type[Record], problems: list[Problem],
             out.append((row.line, validate(row.values)))
         except ValidationError as e:
             problems.extend(_problems_from(e, table.path, row))
+            problems.extend(_row_problems_of_partial(model, e, table.path, row))
             invalid_ids.add(row.values.get(id_column, ""))
     return out
+
+
+def _row_problems_of_partial(model: type[Record], error: ValidationError, path: str, row: Row) -> list[Problem]:
+    """A field error stops pydantic before the whole-row checks: run them here on the fields
+    that did parse, so one run reports every error in the row (each check skips the fields
+    that failed; see `Record.row_problems`)."""
+    errors = error.errors(include_url=False)
+    if any(not err["loc"] for err in errors):
+        return []  # the whole-row checks did run, and their problems are already reported
+    failed = {str(err["loc"][0]) for err in errors}
+    adapters = _field_adapters(model)
+    parsed: dict[str, Any] = {}
+    for name, adapter in adapters.items():
+        if name in failed or name not in row.values:
+            continue
+        try:
+            parsed[name] = adapter.validate_python(row.values[name])
+        except ValidationError:
+            failed.add(name)
+    partial = model.model_construct(**parsed)
+    for name in set(model.model_fields) - set(parsed):
+        partial.__dict__.pop(name, None)  # a failed field is absent, not its default
+    out = []
+    for part in partial.row_problems():
+        field, _, message = part.partition(": ")
+        out.append(Problem(path, row.line, field, message))
+    return out
+
+
+@cache
+def _field_adapters(model: type[Record]) -> dict[str, TypeAdapter[Any]]:
+    """One validator per column of `model`, with the column's type and constraints."""
+    return {name: TypeAdapter(Annotated[(f.annotation, *f.metadata)] if f.metadata  # type: ignore[arg-type]
+                              else f.annotation)
+            for name, f in model.model_fields.items()}
 
 
 def _problems_from(error: ValidationError, path: str, row: Row) -> Iterable[Problem]:

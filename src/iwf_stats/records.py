@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -61,6 +61,22 @@ OptionalDate = Annotated[date | None, BeforeValidator(_blank_to_none)]
 
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def row_problems(self) -> list[str]:
+        """The checks on the whole row, as "field: message" strings. Each check runs only when
+        the fields it reads hold values (`has`): the loader also runs them on the fields that
+        parsed in a row whose other fields did not, so one run reports every error of a row."""
+        return []
+
+    def has(self, *names: str) -> bool:
+        return all(n in self.__dict__ for n in names)
+
+    @model_validator(mode="after")
+    def _whole_row(self) -> Self:
+        problems = self.row_problems()
+        if problems:
+            raise ValueError(" | ".join(problems))
+        return self
 
 
 class Publisher(Record):
@@ -208,13 +224,13 @@ class Series(Record):
             raise ValueError("must name at least one wording")
         return v
 
-    @model_validator(mode="after")
-    def _percent_fields(self) -> Series:
-        if self.share_of is not None and self.unit != "percent":
-            raise ValueError("share_of: only a percent series is a share of another")
-        if self.within is not None and self.unit != "count":
-            raise ValueError("within: only a count series lies within another")
-        return self
+    def row_problems(self) -> list[str]:
+        problems = []
+        if self.has("share_of", "unit") and self.share_of is not None and self.unit != "percent":
+            problems.append("share_of: only a percent series is a share of another")
+        if self.has("within", "unit") and self.within is not None and self.unit != "count":
+            problems.append("within: only a count series lies within another")
+        return problems
 
 
 class Observation(Record):
@@ -253,30 +269,28 @@ class Observation(Record):
             raise ValueError(f"has leading, trailing or doubled spaces: {v!r}; write it as {' '.join(v.split())!r}")
         return v
 
-    @model_validator(mode="after")
-    def _as_written_matches(self) -> Observation:
+    def row_problems(self) -> list[str]:
         problems = []
-        if (self.superseded_by is None) != (self.superseded_on is None):
+        if self.has("superseded_by", "superseded_on") and (self.superseded_by is None) != (self.superseded_on is None):
             problems.append("superseded_on: give both superseded_by and superseded_on, or neither")
-        if self.as_written not in self.quote:
+        if self.has("as_written", "quote") and self.as_written not in self.quote:
             problems.append(f"quote: does not contain the figure as written ({self.as_written!r})")
-        try:
-            written = (
-                parse_number(self.as_written)
-                if written_as_percent(self.as_written)
-                else parse_count(self.as_written)
-            )
-        except NumberFormatError as e:
-            problems.append(f"as_written: {e}")
-        else:
-            if written != self.value:
-                problems.append(
-                    f"value: {self.value} differs from the figure as written, {self.as_written!r}")
-        if not is_consistent_with_rounding(self.value, self.rounding):
+        if self.has("as_written"):
+            try:
+                written = (
+                    parse_number(self.as_written)
+                    if written_as_percent(self.as_written)
+                    else parse_count(self.as_written)
+                )
+            except NumberFormatError as e:
+                problems.append(f"as_written: {e}")
+            else:
+                if self.has("value") and written != self.value:
+                    problems.append(
+                        f"value: {self.value} differs from the figure as written, {self.as_written!r}")
+        if self.has("value", "rounding") and not is_consistent_with_rounding(self.value, self.rounding):
             problems.append(f"rounding: {self.value:,} cannot be {ROUNDING_RULES[self.rounding]}")
-        if problems:
-            raise ValueError(" | ".join(problems))
-        return self
+        return problems
 
     @property
     def key(self) -> tuple[str, int, str]:
@@ -300,11 +314,12 @@ class Fact(Record):
     quote: NonEmpty = Field(description="The exact words the fact was published in.")
     note: str = Field(default="", description="Caveats about this fact.")
 
-    @model_validator(mode="after")
-    def _as_written_matches(self) -> Fact:
+    def row_problems(self) -> list[str]:
         problems = []
-        if self.as_written not in self.quote:
+        if self.has("as_written", "quote") and self.as_written not in self.quote:
             problems.append(f"quote: does not contain the value as written ({self.as_written!r})")
+        if not self.has("value", "as_written", "unit"):
+            return problems
         try:
             if self.unit == "date":
                 check_iso_date(self.value)
@@ -314,9 +329,7 @@ class Fact(Record):
                 problems.append(f"value: {self.value} differs from {self.as_written!r}")
         except NumberFormatError as e:
             problems.append(f"value: {e}")
-        if problems:
-            raise ValueError(" | ".join(problems))
-        return self
+        return problems
 
 
 def _figure_problems(value: int, as_written: str, quote: str) -> list[str]:
@@ -358,14 +371,13 @@ class Total(Record):
     quote: NonEmpty = Field(description="The exact words the total was published in.")
     note: str = Field(default="", description="Caveats: the exact period, what is included.")
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Total:
-        problems = _figure_problems(self.value, self.as_written, self.quote)
-        if self.from_year > self.to_year:
+    def row_problems(self) -> list[str]:
+        problems = []
+        if self.has("value", "as_written", "quote"):
+            problems += _figure_problems(self.value, self.as_written, self.quote)
+        if self.has("from_year", "to_year") and self.from_year > self.to_year:
             problems.append(f"to_year: {self.to_year} is before from_year {self.from_year}")
-        if problems:
-            raise ValueError(" | ".join(problems))
-        return self
+        return problems
 
 
 class Gap(Record):

@@ -20,6 +20,7 @@ import os
 import platform
 import shutil
 import stat
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ from ..catalogue import CATALOGUE_FILE
 from ..claims import CheckReport, Ledger, check, load_ledger
 from ..dataset import Dataset
 from ..loading import dataset_files, load
+from ..resources import PACKAGE, checkout_root, lock_file
+from ..resources import notebooks_dir as shipped_notebooks
 from . import site
 from .dated import Dated, site_date
 from .outdir import (
@@ -46,7 +49,6 @@ from .outdir import (
     write_marker,
 )
 
-PACKAGE = Path(__file__).resolve().parents[1]
 STATE_FILE = ".build-state.json"
 SITE_KIND = "site"
 Progress = Callable[[str], None]
@@ -110,6 +112,8 @@ def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None, dated: str = ""
     charts_code = _files(PACKAGE / "charts")
     report_code = _files(PACKAGE / "report")
     pins = [lock] if lock and lock.exists() else []
+    # Installed without the checkout's lock file: the installed versions stand in for the pins.
+    environment = "" if pins else _installed_versions()
     steps = [
         Step("claims", tables + claims + core + pins, ["claims.json"]),
         Step("charts", data + claims + core + charts_code + pins, ["charts"]),
@@ -131,16 +135,17 @@ def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None, dated: str = ""
     # The index lists the notebooks: adding or removing one changes the site.
     names = "\0".join(nb.stem for nb in notebook_paths(notebooks_dir))
     for s in steps:
-        extra = (names if s.name == "site" else "") + (f"\0{dated}" if s.name == "site" or
-                                                       s.name.startswith("notebook:") else "")
+        extra = environment + (names if s.name == "site" else "") + (
+            f"\0{dated}" if s.name == "site" or s.name.startswith("notebook:") else "")
         s.key = _digest(s.name, s.inputs, bases, extra)
     return steps
 
 
-def checkout_root() -> Path | None:
-    """The repository this package runs from, or None when it is installed elsewhere."""
-    root = PACKAGE.parents[1]
-    return root if PACKAGE.parent.name == "src" and (root / "pyproject.toml").is_file() else None
+def _installed_versions() -> str:
+    """Every installed distribution and its version, one per line, sorted."""
+    from importlib.metadata import distributions
+
+    return "\n".join(sorted({f"{d.metadata['Name']}=={d.version}" for d in distributions()})) + "\n"
 
 
 def protected_paths(*read: Path) -> tuple[list[Path], list[Path]]:
@@ -197,9 +202,11 @@ def build(out: Path | str, data_dir: Path | None = None, notebooks_dir: Path | N
     """Build the site into `out`. Raises `DataError` on invalid data, `OutputRefused` when
     `out` is not a folder the tool may write, `BuildError` when a claim no longer reproduces
     or a notebook fails; `out` is untouched in every case."""
-    root = PACKAGE.parents[1]
-    notebooks_dir = (notebooks_dir or root / "notebooks").absolute()
-    lock = lock or root / "requirements.lock"
+    notebooks_dir = notebooks_dir or shipped_notebooks()
+    if notebooks_dir is None:
+        raise BuildError("this installation ships no notebooks (reinstall iwf-stats)")
+    notebooks_dir = notebooks_dir.absolute()
+    lock = lock or lock_file()
 
     progress("validating the data and the claims ledger")
     ds = load(data_dir)
@@ -254,10 +261,15 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
     report = check(ds, ledger)
 
     by_name = {s.name: s for s in steps}
-    order = {s.name: i for i, s in enumerate(steps, start=1)}
+    # Steps are numbered as they are first announced, so the numbers count up as the log is read,
+    # whichever of the notebooks and the charts starts first; later lines reuse a step's number.
+    numbers: dict[str, int] = {}
+    announcing = threading.Lock()
 
-    def announce(i: int, step: Step, what: str) -> None:
-        progress(f"[{i}/{total}] {step.name}: {what}")
+    def announce(step: Step, what: str) -> None:
+        with announcing:
+            i = numbers.setdefault(step.name, len(numbers) + 1)
+            progress(f"[{i}/{total}] {step.name}: {what}")
 
     keys: dict[str, str] = previous.get("steps", {})
     files: dict[str, str] = previous.get("files", {})
@@ -270,7 +282,7 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
         for o in step.outputs:
             _link_tree(out / o, staging / o)
         result.skipped.append(step.name)
-        announce(order[step.name], step, "unchanged, reused")
+        announce(step, "unchanged, reused")
         return True
 
     # claims
@@ -282,7 +294,7 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
         (staging / "claims.json").write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
         result.ran.append(step.name)
-        announce(order[step.name], step, f"{len(report.results)} claims reproduced")
+        announce(step, f"{len(report.results)} claims reproduced")
 
     notebooks = [s for s in steps if s.name.startswith("notebook:")]
     env = {**os.environ, "IWF_STATS_DATA": str(ds.root), "PYTHONHASHSEED": "0",
@@ -292,10 +304,10 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
         from .notebooks import execute, write_outputs
 
         stem = step.name.split(":", 1)[1]
-        announce(order[step.name], step, "executing")
+        announce(step, "executing")
         nb = execute(notebooks_dir / f"{stem}.ipynb", nb_env)
         write_outputs(nb, staging / "notebooks", stem, dated)
-        announce(order[step.name], step, "done")
+        announce(step, "done")
 
     (staging / "notebooks").mkdir(exist_ok=True)
     to_run = [s for s in notebooks if not reuse(s)]
@@ -316,11 +328,11 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
         if not charts_reused:
             from ..charts import chart_names
 
-            announce(order[charts_step.name], charts_step, f"rendering {len(chart_names(ds))} charts")
+            announce(charts_step, f"rendering {len(chart_names(ds))} charts")
             failed = _finish_chart_renderer(renderer, ds, report, staging / "charts")
             if not failed:
                 result.ran.append(charts_step.name)
-                announce(order[charts_step.name], charts_step, "done")
+                announce(charts_step, "done")
         errors: list[Exception] = []
         for name, fut in pending.items():
             try:
@@ -341,7 +353,7 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
     if not reuse(step):
         pages = _write_site(staging, ds, ledger, report, [s.name.split(":", 1)[1] for s in notebooks], dated)
         result.ran.append(step.name)
-        announce(order[step.name], step, f"index.html, claims.html, sources.html and {pages} chart pages")
+        announce(step, f"index.html, claims.html, sources.html and {pages} chart pages")
     return result
 
 

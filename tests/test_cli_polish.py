@@ -1,0 +1,135 @@
+"""The command line's rough edges (issue 12), one test each: `check --json` on invalid data,
+every error of a row in one run, and build progress numbered in the order it is printed."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from iwf_stats import DataError, Problem, load
+
+from conftest import TODAY, edit
+
+PR24 = {"series_id": "webpages_actioned", "year": "2024", "source_id": "iwf_pr_2025_01_22"}
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "iwf_stats", *args], capture_output=True, text=True, cwd=cwd)
+
+
+# --- check --json: always one JSON object ---
+
+def test_check_json_on_valid_data_has_an_empty_error_list(data_copy: Path) -> None:
+    out = run("check", "--json", "data", cwd=data_copy.parent)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["errors"] == [] and doc["summary"]["claims"] == len(doc["claims"]) > 0
+
+
+def test_check_json_on_invalid_data_lists_every_error(data_copy: Path) -> None:
+    line = edit(data_copy, "observations", PR24, value="-5")
+    line2 = edit(data_copy, "sources", {"source_id": "iwf_ar_2021"}, url="https://example.org/x")
+    out = run("check", "--json", "data", cwd=data_copy.parent)
+    assert out.returncode == 2
+    doc = json.loads(out.stdout)  # the whole of stdout is one object
+    assert doc["claims"] == [] and doc["summary"] is None
+    assert {"file": "data/observations.csv", "line": line, "field": "value",
+            "message": "must be ≥ 0, got -5"} in doc["errors"]
+    assert any(e["file"] == "data/sources.csv" and e["line"] == line2 and e["field"] == "url"
+               for e in doc["errors"])
+    assert all(set(e) == {"file", "line", "field", "message"} for e in doc["errors"])
+    assert "data/observations.csv" in out.stderr  # a person still reads the problems on stderr
+
+
+def test_check_json_on_a_missing_folder(tmp_path: Path) -> None:
+    out = run("check", "--json", "nowhere", cwd=tmp_path)
+    assert out.returncode == 2
+    (error,) = json.loads(out.stdout)["errors"]
+    assert error["file"] == str(tmp_path / "nowhere") and error["line"] is None and error["field"] == "(folder)"
+
+
+def test_check_json_on_a_broken_ledger(data_copy: Path) -> None:
+    (data_copy / "claims.toml").write_text("[[claim]\n", encoding="utf-8")
+    out = run("check", "--json", "data", cwd=data_copy.parent)
+    assert out.returncode == 2
+    errors = json.loads(out.stdout)["errors"]
+    assert errors and all(e["file"] == "data/claims.toml" for e in errors)
+
+
+def test_check_json_when_a_verdict_changes_exits_1(data_copy: Path) -> None:
+    ledger = data_copy / "claims.toml"
+    ledger.write_text(ledger.read_text(encoding="utf-8").replace('expected = "contradicted"',
+                                                                 'expected = "supported"'), encoding="utf-8")
+    out = run("check", "--json", "data", cwd=data_copy.parent)
+    doc = json.loads(out.stdout)
+    assert out.returncode == 1 and doc["errors"] == [] and doc["summary"], out.stderr
+
+
+def test_sources_check_json_on_invalid_data_is_one_object_too(data_copy: Path) -> None:
+    """Invalid data is found before any page is fetched, so this opens no connection."""
+    line = edit(data_copy, "observations", PR24, value="-5")
+    out = run("sources", "check", "--online", "--json", "data", cwd=data_copy.parent)
+    assert out.returncode == 2
+    doc = json.loads(out.stdout)
+    assert doc["sources"] == [] and doc["summary"] is None
+    assert {"file": "data/observations.csv", "line": line, "field": "value",
+            "message": "must be ≥ 0, got -5"} in doc["errors"]
+    out = run("sources", "check", "--json", "data", cwd=data_copy.parent)  # --online forgotten
+    assert out.returncode == 2 and "needs --online" in json.loads(out.stdout)["errors"][0]["message"]
+
+
+# --- every error of a row in one run ---
+
+def test_a_field_error_does_not_hide_the_row_checks(data_copy: Path) -> None:
+    """value fails its own check (≥ 0); the quote check, which does not read value, still runs;
+    the checks that read value (figure as written, rounding) are skipped, not misreported."""
+    line = edit(data_copy, "observations", PR24, value="-5", as_written="29,127")
+    path = str(data_copy / "observations.csv")
+    with pytest.raises(DataError) as e:
+        load(data_copy, today=TODAY)
+    mine = [p for p in e.value.problems if p.line == line and p.path == path]
+    assert mine == [Problem(path, line, "quote", "does not contain the figure as written ('29,127')"),
+                    Problem(path, line, "value", "must be ≥ 0, got -5")]
+
+
+def test_a_fact_with_two_errors_reports_both(data_copy: Path) -> None:
+    from conftest import read_rows
+
+    _, rows = read_rows(data_copy / "facts.csv")
+    fact = rows[0]["fact_id"]
+    line = edit(data_copy, "facts", {"fact_id": fact}, unit="fortnights", as_written="never written")
+    path = str(data_copy / "facts.csv")
+    with pytest.raises(DataError) as e:
+        load(data_copy, today=TODAY)
+    fields = sorted(p.field for p in e.value.problems if p.line == line and p.path == path)
+    assert fields == ["quote", "unit"], e.value.problems
+
+
+def test_validate_prints_both_errors_of_a_row(data_copy: Path) -> None:
+    line = edit(data_copy, "observations", PR24, year="20x4", as_written="29,127")
+    out = run("validate", "data", cwd=data_copy.parent)
+    assert out.returncode == 2
+    lines = out.stderr.splitlines()
+    assert f"data/observations.csv:{line}: year: must be a whole number, got '20x4'" in lines
+    assert f"data/observations.csv:{line}: quote: does not contain the figure as written ('29,127')" in lines
+
+
+# --- build progress ---
+
+@pytest.mark.slow
+def test_build_progress_is_numbered_in_the_order_printed(data_copy: Path, tmp_path: Path) -> None:
+    out = run("build", "--out", str(tmp_path / "site"), str(data_copy), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    numbered = [re.search(r"\[(\d+)/(\d+)\] (\S+): ", line) for line in out.stderr.splitlines()]
+    found = [(int(m[1]), int(m[2]), m[3]) for m in numbered if m]
+    first: dict[str, int] = {}
+    for i, _total, step in found:
+        first.setdefault(step, i)
+    total = found[0][1]
+    assert list(first.values()) == list(range(1, total + 1)), out.stderr  # counts up as printed
+    assert all(i == first[step] for i, _t, step in found)  # a step keeps its number
