@@ -85,7 +85,7 @@ def test_a_new_series_and_entry_make_a_complete_chart_with_no_python(data_copy: 
     ax = fig.axes[0]
     dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() not in ("-", "None")]
     assert [list(ln.get_xdata()) for ln in dashed] == [[2021.5, 2021.5]]  # the break, between 2021 and 2022
-    assert " new method" in [t.get_text() for t in ax.texts]
+    assert "new method" in [t.get_text().strip() for t in ax.texts]
     assert 2023 in ax.get_xticks()  # the highlighted year has its label
 
 

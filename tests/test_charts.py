@@ -45,8 +45,9 @@ def rendered(ctx: Ctx, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_seven_charts_keep_their_names(ctx: Ctx) -> None:
-    assert chart_names(ctx.ds) == SEVEN
-    assert [e.name for e in ctx.ds.charts] == SEVEN[:4]  # four drawn from the catalogue
+    names = chart_names(ctx.ds)
+    assert set(SEVEN) <= set(names) and names[-3:] == SEVEN[-3:]  # the bespoke three come last
+    assert set(SEVEN[:4]) <= {e.name for e in ctx.ds.charts}  # four drawn from the catalogue
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -58,7 +59,7 @@ def test_every_chart_writes_every_file(rendered: Path) -> None:
         for suffix in (".png", "@2x.png", ".svg", ".pdf", ".csv", ".txt", ".json"):
             assert (rendered / f"{name}{suffix}").stat().st_size > 0, name + suffix
     manifest = json.loads((rendered / "manifest.json").read_text())["files"]
-    assert len(manifest) == 7 * len(SEVEN)
+    assert len(manifest) == 7 * len(chart_names(load(DATA)))
     for fname, digest in manifest.items():
         assert hashlib.sha256((rendered / fname).read_bytes()).hexdigest() == digest
 
