@@ -4,6 +4,7 @@ test on every published count, the output formats, and the command line."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -83,9 +84,14 @@ def _count_series(ds: iwf_stats.Dataset) -> list:
 
 
 def _sentence(ds: iwf_stats.Dataset, o, year: int) -> str:
+    """The figure written into a sentence naming its own series and its own publisher (the
+    dataset holds several hotlines: an NCMEC figure credited to the IWF is not the template's
+    own figure)."""
     series = ds.series[o.series_id]
-    where = f" hosted in {o.category}" if o.category else ""
-    return f"In {year}, the IWF's count of {series.title.lower()} was {fmt_count(o.value)} {series.counts}{where}."
+    who = ds.publishers[series.publisher_id].attribution
+    title = re.sub(r"\s*\([^)]*\)", "", series.title).lower()  # not "(NCMEC, 2024)": one year only
+    where = "" if not o.category else f" hosted in {o.category}" if "hosting" in title else f" ({o.category})"
+    return f"In {year}, the {who}'s count of {title} was {fmt_count(o.value)} {series.counts}{where}."
 
 
 @settings(max_examples=60, deadline=None, print_blob=False, suppress_health_check=[HealthCheck.function_scoped_fixture])

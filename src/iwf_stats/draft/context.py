@@ -60,8 +60,9 @@ def years(sentence: str) -> list[YearMention]:
 
 
 def clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
-    """The clause around a position: between commas, semicolons, dashes and brackets."""
-    marks = [m.start() for m in re.finditer(r"[,;:()–—]| - ", sentence)]
+    """The clause around a position: between commas, semicolons, dashes and brackets; not
+    at the comma that groups a number's digits ("of the 132,676 webpages actioned")."""
+    marks = [m.start() for m in re.finditer(r"(?<!\d),|,(?!\d)|[;:()–—]| - ", sentence)]
     start = max([m for m in marks if m < pos], default=-1) + 1
     end = min([m for m in marks if m >= pos], default=len(sentence))
     return start, end
@@ -97,10 +98,21 @@ class SeriesWords:
 
         units = {s.series_id: s.unit == "percent" for s in ds.series.values()}
 
+        publisher = {s.series_id: s.publisher_id for s in ds.series.values()}
+        counted = {s.series_id: s.counts for s in ds.series.values()}
+
         def elsewhere(sid: str) -> set[str]:
-            """Words other series of the same kind (counts, or percentages) use."""
+            """Words other series of the same kind (counts, or percentages) use, among those
+            a text could confuse with this one: the same publisher's series counting the same
+            thing ("reports", "webpages"), leaving out those narrower than this one (whose
+            titles hold all of its title's words: "Report Remove reports assessed" within
+            "reports assessed"), as their use of a word does not make it general. Another
+            publisher's wording ("images and videos processed" at INHOPE), or a series of
+            images that the IWF "assessed", tells nothing about which of the IWF's report
+            series a text means; the publisher is told apart by its name."""
             return set().union(*(titles[o] | defs[o] | words[o] for o in words
-                                 if o != sid and units[o] == units[sid]))
+                                 if o != sid and units[o] == units[sid] and publisher[o] == publisher[sid]
+                                 and counted[o] == counted[sid] and not titles[sid] < titles[o]))
 
         self.qualifiers: dict[str, set[str]] = {}
         for sid in words:
@@ -117,7 +129,7 @@ class SeriesWords:
                 self.qualifiers[o.series_id] |= names
                 self.weights[o.series_id].update(dict.fromkeys(names, 1.0))
         self.units = {s.series_id: s.unit for s in ds.series.values()}
-        self.publisher = {s.series_id: s.publisher_id for s in ds.series.values()}
+        self.publisher = publisher
         #: When the article names the publishers whose figures it reports (the IWF, NCMEC…),
         #: only their series are candidates: hotlines' figures are never confused.
         self.only_publishers: frozenset[str] = frozenset()
@@ -159,8 +171,10 @@ class SeriesWords:
         return not self.only_publishers or self.publisher[sid] in self.only_publishers
 
     def category(self, text: str) -> str:
+        """The category the text names, the longest that fits ("boys only", not "boys")."""
         low = text.lower()
-        return next((c for k, c in sorted(self.categories.items()) if k in low), "")
+        return next((c for k, c in sorted(self.categories.items(), key=lambda kc: (-len(kc[0]), kc[0]))
+                     if k in low), "")
 
 
 def publishers_named(ds: Dataset, text: str) -> frozenset[str]:

@@ -61,13 +61,21 @@ class CountJudge(Judge):
                              {"searched": f"series counting '{head}'"})
         # A general word ("reports") may mean a narrower series too: such a match is accepted,
         # but a contradiction is only ever against the series the text names.
-        accept = set(named) | set(head_series)
+        # Not a series broader than one the text names, though: "webpages actioned with
+        # self-generated imagery" are not all webpages actioned.
+        accept = set(named) | {h for h in head_series
+                               if not any(self.words.titles[h] < self.words.titles[n] for n in named)}
         fits = [(o, how) for o in self.count_obs if (r := self._fits(o, f))[0] for how in [r[1]]]
         if f.word:
             # A band ("nearly", "more than") fits many figures: only the series and year the
             # text names count, and only figures of the same order (within half to twice).
+            # When a series the text names has a figure for that year, that figure decides: a
+            # narrower series the general word may also mean ("nearly 275,000 webpages" and the
+            # 254,071 self-generated ones) is no escape from it.
             lo, hi = self._order(f)
-            fits = [(o, h) for o, h in fits if o.series_id in accept and o.year == year
+            own = {s for s in named if year is not None and self.ds.preferred(s, year, category) is not None}
+            band = own or accept
+            fits = [(o, h) for o, h in fits if o.series_id in band and o.year == year
                     and lo <= o.value <= hi]
         good = [(o, how) for o, how in fits if (not named or o.series_id in accept)
                 and (year is None or o.year == year) and (o.category == category or not category)]
@@ -82,7 +90,9 @@ class CountJudge(Judge):
                 st.explanation = f"the text names no year; {f.stated} is the {o.year} figure. " + st.explanation
             return st
         if fits:
-            o, how = self._ranked([x for x, _ in fits])[0], ""
+            # the figure it is: of the series the text names if one fits, else of one it may mean
+            o = min((x for x, _ in fits), key=lambda x: (x.series_id not in named, x.series_id not in accept,
+                                                          self._rank(x)))
             how = next(h for x, h in fits if x is o)
             if (named and year is not None and o.year == year and self._nested(o.series_id, named[0])
                     and self.ds.preferred(named[0], year, category) is None):
