@@ -62,6 +62,14 @@ def _every(name: str, old: str, new: str) -> Callable[[Path], None]:
     return mutate
 
 
+def _drop_claim(claim_id: str) -> Callable[[Path], None]:
+    def mutate(d: Path) -> None:
+        path = d / "claims.toml"
+        blocks = path.read_text(encoding="utf-8").split("[[claim]]")
+        path.write_text("[[claim]]".join(b for b in blocks if f'id = "{claim_id}"' not in b), encoding="utf-8")
+    return mutate
+
+
 def _symlink(name: str, target: str) -> Callable[[Path], None]:
     def mutate(d: Path) -> None:
         (d / name).unlink(missing_ok=True)
@@ -226,6 +234,7 @@ CATALOGUE: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("deeply nested datapackage.json", _nested_json, "datapackage.json", "(json)"),
     ("field longer than the limit", _long_field, "sources.csv", "(csv)"),
     ("header-only observations file", _header_only, "observations.csv", "(rows)"),
+    ("ledger without the claim a chart shows", _drop_claim("article_830_percent"), "claims.toml", "id"),
 ]
 
 

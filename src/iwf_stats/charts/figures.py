@@ -19,6 +19,7 @@ from ..catalogue import BESPOKE as BESPOKE_NAMES
 from ..claims import CheckReport
 from ..claims.engine import ClaimResult
 from ..dataset import Dataset
+from ..errors import DataError, Problem, shown_path
 from ..numbers import ROUNDING_RULES, fmt_count
 from ..records import Observation
 from ..summary import and_list
@@ -29,6 +30,8 @@ ACTIONED = "webpages_actioned"
 ASSESSED = "reports_assessed"
 #: The claim whose computed growth the decade chart shows beside the article's figure.
 DECADE_CLAIM = "article_830_percent"
+#: Charts that show a claim's computed figure, and the claim each needs in the ledger.
+REQUIRED_CLAIMS = {"decade_growth": DECADE_CLAIM}
 
 
 def _wording_note(ds: Dataset) -> str:
@@ -51,7 +54,12 @@ def decade_growth(ds: Dataset, opts: Options) -> Chart:
     """The claim's own two figures and its own arithmetic, never the latest year of the data:
     with a new year added, the chart still shows what the claim is about."""
     look, theme = opts.look, opts.look.theme
-    result = _report(ds, opts).result(DECADE_CLAIM)
+    try:
+        result = _report(ds, opts).result(DECADE_CLAIM)
+    except KeyError:  # the ledger is data: its missing claim is a data problem, not a crash
+        raise DataError([Problem(shown_path(ds.root / "claims.toml"), 0, "id",
+                                 f"the decade chart shows claim {DECADE_CLAIM!r}, which the ledger does "
+                                 "not hold; restore it or remove the chart")]) from None
     growth = result.computed_number
     first, last = result.years
     if growth is None or len(result.figures) != 2:

@@ -99,7 +99,11 @@ class CheckReport:
         return {"claims": [r.to_json() for r in self.results], "summary": self.summary()}
 
     def result(self, claim_id: str) -> ClaimResult:
-        return next(r for r in self.results if r.id == claim_id)
+        """The result of one claim; `KeyError` naming it when the ledger has no such claim."""
+        for r in self.results:
+            if r.id == claim_id:
+                return r
+        raise KeyError(f"the claims ledger has no claim {claim_id!r}")
 
     def frame(self) -> pd.DataFrame:
         """The results as a DataFrame (pandas is imported only here)."""

@@ -211,6 +211,7 @@ def build(out: Path | str, data_dir: Path | None = None, notebooks_dir: Path | N
     progress("validating the data and the claims ledger")
     ds = load(data_dir)
     ledger = load_ledger(ds)
+    _check_chart_claims(ds, ledger)
     dated = site_date(ds)
     out = check_output(out, SITE_KIND, *protected_paths(ds.root, notebooks_dir))
     previous = _read_state(out)
@@ -242,6 +243,20 @@ def build(out: Path | str, data_dir: Path | None = None, notebooks_dir: Path | N
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _check_chart_claims(ds: Dataset, ledger: Ledger) -> None:
+    """A chart that shows a claim's figure needs that claim: a ledger without it is a data
+    problem, reported before anything is built (not a failure inside a chart process)."""
+    from ..charts.figures import REQUIRED_CLAIMS
+    from ..errors import DataError, Problem, shown_path
+
+    ids = {c.id for c in ledger.claims}
+    missing = [Problem(shown_path(ledger.path), 0, "id", f"the chart {name} shows claim {claim!r}, which the "
+                       "ledger does not hold; restore it or remove the chart")
+               for name, claim in REQUIRED_CLAIMS.items() if claim not in ids]
+    if missing:
+        raise DataError(missing)
 
 
 def _check_writable(folder: Path) -> None:
