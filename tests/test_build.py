@@ -47,8 +47,10 @@ def test_site_has_every_page(workspace: tuple[Path, Path]) -> None:
     assert len(names) >= 16  # the seven charts of the article and nine of the breakdowns
     for rel in ["index.html", "claims.html", "sources.html", "claims.json", "style.css",
                 "charts/manifest.json", "data/datapackage.json", "notebooks/02-trends.html",
-                "notebooks/04-beyond-the-article.html", *(f"pages/{name}.html" for name in names)]:
+                "notebooks/04-beyond-the-article.html", "draft.html", *(f"pages/{name}.html" for name in names)]:
         assert (out / rel).stat().st_size > 0, rel
+    # the drafter's page: what it finds in the seed article's quoted sentences
+    assert (out / "draft.html").read_text(encoding="utf-8").count('<article class="claim') >= 10
 
 
 def _local_links(page: Path) -> list[str]:

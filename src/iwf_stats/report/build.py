@@ -127,8 +127,9 @@ def plan(data_dir: Path, notebooks_dir: Path, lock: Path | None, dated: str = ""
                           [nb, *data, *core, *report_code, *pins, *(claims if uses_claims else []),
                            *(charts_code if draws else [])],
                           [f"notebooks/{nb.stem}.html", f"notebooks/{nb.stem}.ipynb"]))
-    steps.append(Step("site", data + claims + core + report_code + charts_code + pins,
-                      ["index.html", "claims.html", "sources.html", "style.css", "data", site.PAGES]))
+    draft_code = _files(PACKAGE / "draft")  # the site's page of what the drafter finds
+    steps.append(Step("site", data + claims + core + report_code + charts_code + draft_code + pins,
+                      ["index.html", "claims.html", "sources.html", "draft.html", "style.css", "data", site.PAGES]))
     bases = {data_dir: "data", notebooks_dir: "notebooks", PACKAGE: "iwf_stats"}
     if lock is not None:
         bases[lock.parent] = "lock"
@@ -243,6 +244,22 @@ def build(out: Path | str, data_dir: Path | None = None, notebooks_dir: Path | N
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _draft_page(ds: Dataset, ledger: Ledger, dated: Dated) -> str:
+    """What `iwf-stats draft` finds in the newspaper articles the ledger checks, drafted from
+    their saved passages (the sentences the ledger quotes; the project never republishes a
+    whole article), beside the ledger's own verdicts on the overview."""
+    from ..draft import draft
+
+    articles = sorted({c.document for c in ledger.claims if ds.sources[c.document].kind == "newspaper_article"})
+    statements = []
+    for doc in articles:
+        text = ds.source_texts.get(doc)
+        if text is not None:
+            body = "\n\n".join(p.text for p in text.passages)
+            statements += list(draft(ds, body, document=doc).statements)
+    return site.draft_page(ds, statements, dated)
 
 
 def _check_chart_claims(ds: Dataset, ledger: Ledger) -> None:
@@ -439,6 +456,7 @@ def _write_site(staging: Path, ds: Dataset, ledger: Ledger, report: CheckReport,
     (staging / "index.html").write_text(site.index(ds, ledger, report, charts, notebooks, dated), encoding="utf-8")
     (staging / "claims.html").write_text(site.claims(ds, report, dated), encoding="utf-8")
     (staging / "sources.html").write_text(site.sources(ds, dated), encoding="utf-8")
+    (staging / "draft.html").write_text(_draft_page(ds, ledger, dated), encoding="utf-8")
     metas = site.chart_meta(ds, charts)
     (staging / site.PAGES).mkdir(exist_ok=True)
     for meta in metas:

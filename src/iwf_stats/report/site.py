@@ -112,7 +112,8 @@ def page(title: str, body: str, dated: Dated | None = None, depth: int = 0, extr
     """A whole page around `body`; `depth` is how many folders below the site root it sits."""
     up = "../" * depth
     nav = (f'<header><nav aria-label="Site"><a href="{up}index.html">Overview</a>'
-           f'<a href="{up}claims.html">Claims</a><a href="{up}sources.html">Sources</a></nav></header>')
+           f'<a href="{up}claims.html">Claims</a><a href="{up}draft.html">Check an article</a>'
+           f'<a href="{up}sources.html">Sources</a></nav></header>')
     style = f"<style>{extra_css}</style>" if extra_css else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
