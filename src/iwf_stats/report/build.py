@@ -86,12 +86,15 @@ def _digest(step: str, paths: Iterable[Path], bases: dict[Path, str], extra: str
     """SHA-256 of the step's inputs, each named relative to its base folder (the data, the
     notebooks, the checkout), so the same files give the same key wherever they sit."""
     h = hashlib.sha256(f"{step}\0{platform.python_version()}\0{extra}\0".encode())
-    for p in sorted(set(paths)):
+    named = {}
+    for p in set(paths):
         name = p.name
         for base, label in bases.items():
             if base in p.parents:
                 name = f"{label}/{p.relative_to(base).as_posix()}"
                 break
+        named[name] = p
+    for name, p in sorted(named.items()):  # in the order of the names, not of where the files sit
         h.update(name.encode() + b"\0" + (p.read_bytes() if p.exists() else b"<missing>") + b"\0")
     return h.hexdigest()
 
