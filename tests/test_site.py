@@ -199,7 +199,8 @@ def test_chart_page_lists_every_image_the_json_names_including_new_presets(tmp_p
     local = [u for u in _links(page) if not u.startswith("https://")]
     for u in local:
         target = (pages / u.split("#")[0]).resolve()
-        assert target.exists() or target.name in ("index.html", "claims.html", "draft.html", "sources.html", "style.css"), u
+        site_pages = ("index.html", "claims.html", "draft.html", "sources.html", "style.css")
+        assert target.exists() or target.name in site_pages, u
     downloads = re.findall(r'<a href="\.\./charts/([^"]+)" download>([^<]+)</a>', page)
     assert downloads == [("c.png", "PNG"), ("c@2x.png", "PNG 2×"), ("c.svg", "SVG"), ("c.pdf", "PDF"),
                          ("c-social-dark.png", "PNG social dark"), ("c-print.pdf", "PDF print one-column light"),
