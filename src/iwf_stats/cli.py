@@ -137,7 +137,8 @@ def cmd_charts(args: argparse.Namespace) -> int:
     formats = [f.strip().lower() for f in args.format.split(",") if f.strip()]
     try:
         styles = looks(_names(args.size), _names(args.theme), args.editable)
-        written = render(ds, out, args.only, formats, report=check(ds, ledger), styles=styles)
+        written = render(ds, out, args.only, formats, report=check(ds, ledger), styles=styles,
+                         jobs=args.jobs or _cpus())
     except ValueError as e:
         print(f"iwf-stats: {e}", file=sys.stderr)
         return EXIT_INVALID
@@ -148,6 +149,24 @@ def cmd_charts(args: argparse.Namespace) -> int:
     print(f"wrote {sum(len(w.files) for w in written)} files for {charts} charts to {out}, "
           f"and {out / 'manifest.json'}")
     return EXIT_OK
+
+
+def _cpus() -> int:
+    """The processors this process may run on (fewer than the machine's under a CPU limit)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("give at least 1")
+    return n
 
 
 def _names(value: str | None) -> list[str] | None:
@@ -311,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", metavar="NAME[,NAME…]", help="themes (default: light)")
     p.add_argument("--editable", action="store_true",
                    help="keep SVG text as text and embed TrueType (Type 42) fonts in PDFs")
+    p.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                   help="charts drawn at once, each in a process of its own (default: one per CPU)")
     _data_arg(p)
     p.set_defaults(func=cmd_charts)
     p = sub.add_parser("build", help="validate, check, chart, run the notebooks and write the site")

@@ -1,0 +1,143 @@
+"""Two process-local speed-ups for drawing many charts at once, each giving exactly the files
+matplotlib gives without it (the tests compare them byte for byte).
+
+matplotlib (pinned in requirements.lock) spends most of a chart's time on text: measuring
+it, shaping it and drawing each glyph. Two of its habits cost far more than they need to
+when a thousand files are made in one run:
+
+- **Every figure measures its text afresh.** Sizes are cached per renderer, and every
+  figure, and every format it is saved in, has renderers of its own. `shared_text_metrics`
+  keeps the sizes for the whole run, keyed by everything a size depends on.
+- **Fonts are read from disk one glyph at a time.** FreeType reads the font file through
+  a Python file object, so every glyph it loads is a seek and a read on the file: over a
+  million system calls for the square size alone. `fonts_in_memory` hands FreeType the same
+  bytes from memory instead (the font's file name, which the PDF backend uses, is unchanged).
+
+Both are undone when the block ends, and neither changes anything outside it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+#: The function of matplotlib.text through which every text size is measured.
+_METRICS = "_get_text_metrics_with_cache"
+#: The function of matplotlib.font_manager that creates (and caches) every font.
+_GET_FONT = "_get_font"
+#: The renderers whose measurements depend on nothing but the key below (checked by name, so
+#: that a render of PNGs alone never imports the PDF backend).
+_PLAIN_RENDERERS = {"matplotlib.backends.backend_agg.RendererAgg", "matplotlib.backends.backend_pdf.RendererPdf",
+                    "matplotlib.backends.backend_svg.RendererSVG"}
+#: rc settings a measurement depends on besides the font properties: hinting, the PDF's
+#: core fonts, and the lists through which a family name such as "sans-serif" is resolved.
+_RC_KEYS = ("text.hinting", "text.kerning_factor", "pdf.use14corefonts", "font.enable_last_resort",
+            "font.family", "font.serif", "font.sans-serif", "font.monospace", "font.cursive", "font.fantasy")
+_FONT_FILES = (".ttf", ".otf", ".ttc")
+
+
+class _MemoryFile(io.BytesIO):
+    """A font file's bytes, with the `name` a file opened from `path` has."""
+
+    def __init__(self, data: bytes, path: str) -> None:
+        super().__init__(data)
+        self.name = path
+
+
+@contextmanager
+def fast_rendering() -> Iterator[None]:
+    """Both speed-ups, for the length of the block."""
+    with ExitStack() as stack:
+        stack.enter_context(shared_text_metrics())
+        stack.enter_context(fonts_in_memory())
+        yield
+
+
+@contextmanager
+def shared_text_metrics() -> Iterator[None]:
+    """Within the block, text sizes measured for one figure serve every figure.
+
+    A measurement depends only on the kind of renderer, its resolution, the string, the font
+    properties and the rc settings that choose the font and its hinting, so that is the key;
+    mathematical and TeX text, and renderers other than Agg, PDF and SVG, are measured as
+    before."""
+    import matplotlib.text as mtext
+
+    original = getattr(mtext, _METRICS)
+    if getattr(original, "shared", False):  # already inside such a block
+        yield
+        return
+    cache: dict[tuple[Any, ...], tuple[float, float, float]] = {}
+    plain: dict[type, bool] = {}
+
+    def metrics(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> tuple[float, float, float]:
+        kind = type(renderer)
+        if kind not in plain:
+            plain[kind] = f"{kind.__module__}.{kind.__qualname__}" in _PLAIN_RENDERERS
+        if ismath or not plain[kind]:
+            return original(renderer, text, fontprop, ismath, dpi)  # type: ignore[no-any-return]
+        rc: Any = matplotlib.rcParams
+        key = (kind, getattr(renderer, "dpi", None), dpi, text, fontprop.copy(),
+               *(tuple(v) if isinstance(v := rc[k], list) else v for k in _RC_KEYS))
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = original(renderer, text, fontprop, ismath, dpi)
+        return found
+
+    metrics.shared = True  # type: ignore[attr-defined]
+    setattr(mtext, _METRICS, metrics)
+    try:
+        yield
+    finally:
+        setattr(mtext, _METRICS, original)
+
+
+@contextmanager
+def fonts_in_memory() -> Iterator[None]:
+    """Within the block, fonts matplotlib loads read their file from memory, not from disk.
+
+    matplotlib's FT2Font opens its file with `io.open(path, "rb")` and FreeType reads glyphs
+    through that object; while a font is being created, that call returns the file's bytes
+    as an in-memory file instead. The path given to FT2Font, and so `font.fname`, is the
+    same. Fonts created before the block (cached by matplotlib) are dropped from its cache,
+    so that the block's fonts are the fast ones; the cache is per process in any case."""
+    from matplotlib import font_manager
+
+    original = getattr(font_manager, _GET_FONT)
+    if getattr(original, "in_memory", False):
+        yield
+        return
+    files: dict[str, bytes] = {}
+    real_open = io.open
+
+    def opener(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if mode == "rb" and not args and not kwargs and isinstance(file, str | Path) \
+                and str(file).lower().endswith(_FONT_FILES):
+            path = str(file)
+            if path not in files:
+                with real_open(path, "rb") as f:
+                    files[path] = f.read()
+            return _MemoryFile(files[path], path)
+        return real_open(file, mode, *args, **kwargs)
+
+    def get_font(*args: Any, **kwargs: Any) -> Any:
+        io.open = opener
+        try:
+            return original(*args, **kwargs)
+        finally:
+            io.open = real_open
+
+    get_font.in_memory = True  # type: ignore[attr-defined]
+    get_font.cache_clear = original.cache_clear  # type: ignore[attr-defined]
+    original.cache_clear()
+    setattr(font_manager, _GET_FONT, get_font)
+    try:
+        yield
+    finally:
+        setattr(font_manager, _GET_FONT, original)
+        original.cache_clear()  # the in-memory fonts go with the block
