@@ -194,8 +194,10 @@ def _preload(formats: Sequence[str]) -> None:
 
 def _worker_started() -> None:
     # Ctrl-C reaches every process of the terminal's group: a worker leaves at once and quietly;
-    # the parent reports the interruption and removes the staging folder.
-    signal.signal(signal.SIGINT, lambda _sig, _frame: os._exit(130))
+    # the parent reports the interruption and removes the staging folder. (Where the parent
+    # ignores Ctrl-C, as a background job does, the workers ignore it too.)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, lambda _sig, _frame: os._exit(130))
 
 
 def _worker_render(name: str, task_looks: tuple[Look, ...]) -> list[Written]:
