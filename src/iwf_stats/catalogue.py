@@ -47,6 +47,9 @@ YEAR_HIGHLIGHTS = ("highest", "latest")
 
 #: Charts drawn by their own Python (charts/figures.py): catalogue names must not take these.
 BESPOKE = ("decade_growth", "source_disagreements", "year_on_year")
+#: Bespoke charts that show a claim's computed figure, and the claim each needs in the ledger
+#: (here, not beside the drawing code, so the build can check it without importing matplotlib).
+REQUIRED_CLAIMS = {"decade_growth": "article_830_percent"}
 
 
 class ChartEntry(BaseModel):

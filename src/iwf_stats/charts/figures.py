@@ -16,6 +16,7 @@ from decimal import Decimal
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..catalogue import BESPOKE as BESPOKE_NAMES
+from ..catalogue import REQUIRED_CLAIMS
 from ..claims import CheckReport
 from ..claims.engine import ClaimResult
 from ..dataset import Dataset
@@ -29,9 +30,7 @@ from .finish import finish
 ACTIONED = "webpages_actioned"
 ASSESSED = "reports_assessed"
 #: The claim whose computed growth the decade chart shows beside the article's figure.
-DECADE_CLAIM = "article_830_percent"
-#: Charts that show a claim's computed figure, and the claim each needs in the ledger.
-REQUIRED_CLAIMS = {"decade_growth": DECADE_CLAIM}
+DECADE_CLAIM = REQUIRED_CLAIMS["decade_growth"]
 
 
 def _wording_note(ds: Dataset) -> str:
