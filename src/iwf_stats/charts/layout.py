@@ -99,16 +99,9 @@ def check(fig: Figure, *, chart: str | None = None, look: Look | None = None) ->
     """Draw `fig` and return every layout problem in it (see the module's rules). A chart from
     `iwf_stats.chart` knows its name and look; any other figure is checked as `chart` in `look`
     (default: the web size, light)."""
-    lk = look or getattr(fig, "look", None) or DEFAULT_LOOK
+    lk = _look(fig, look)
     name = chart or (fig.chart.name if hasattr(fig, "chart") else "figure")
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    # Tick positions depend on the style in force (the tick label size sets how many fit), so
-    # the figure is drawn, and its ticks read, in its look's style, as the export saves it.
-    with matplotlib.rc_context(lk.rc()):  # type: ignore[arg-type]
-        canvas.draw()  # type: ignore[no-untyped-call]
-        renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
-        texts = list(_texts(fig, renderer))
-        obstacles = list(_obstacles(fig, renderer))
+    renderer, texts, obstacles = _drawn(fig, lk)
     where = f"{lk.size.name}, {lk.theme.name}"
     found: list[tuple[str, tuple[str, ...], str]] = []
     found += _overlaps(texts)
@@ -118,6 +111,29 @@ def check(fig: Figure, *, chart: str | None = None, look: Look | None = None) ->
     found += _text_contrast(fig, texts, renderer)
     found += _mark_contrast(fig)
     return [LayoutProblem(name, where, rule, what, detail) for rule, what, detail in found]
+
+
+def drawn_texts(fig: Figure, look: Look | None = None) -> list[tuple[Text, str, Bbox]]:
+    """Draw `fig` as `check` does and return every text it shows, with its role ('x tick
+    label', 'annotation', 'figure text', …) and the box it is drawn in, in pixels."""
+    _, texts, _ = _drawn(fig, _look(fig, look))
+    return [(t.artist, t.role, t.box) for t in texts]
+
+
+def _look(fig: Figure, look: Look | None) -> Look:
+    found = look or getattr(fig, "look", None) or DEFAULT_LOOK
+    assert isinstance(found, Look)
+    return found
+
+
+def _drawn(fig: Figure, lk: Look) -> tuple[RendererBase, list[_Text], list[_Obstacle]]:
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    # Tick positions depend on the style in force (the tick label size sets how many fit), so
+    # the figure is drawn, and its ticks read, in its look's style, as the export saves it.
+    with matplotlib.rc_context(lk.rc()):  # type: ignore[arg-type]
+        canvas.draw()  # type: ignore[no-untyped-call]
+        renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+        return renderer, list(_texts(fig, renderer)), list(_obstacles(fig, renderer))
 
 
 # --- what is drawn ---
