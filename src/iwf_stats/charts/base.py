@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.text import Annotation, Text
 from matplotlib.ticker import Formatter, FuncFormatter
+from matplotlib.transforms import Bbox
 
 from ..claims import CheckReport
 from ..numbers import fmt_count
@@ -250,27 +251,47 @@ def place_labels(ax: Axes, labels: Sequence[Annotation], renderer: RendererBase,
                                                  and min(p.get_y(), p.get_y() + p.get_height()) <= y
                                                  <= max(p.get_y(), p.get_y() + p.get_height()))]
         choices = list(spots(label) if callable(spots) else spots)
-        free = False
-        for dx, dy, ha, va in choices:
-            label.xyann = (dx, dy)
-            label.set_horizontalalignment(ha)
-            label.set_verticalalignment(va)
-            box = label.get_window_extent(renderer)
+        at = _measure_at(label, choices[0], renderer)
+        chosen = None
+        for spot in choices:
+            box = at(spot)
             out = inside and not (box.x0 >= plot.x0 and box.x1 <= plot.x1 and box.y0 >= plot.y0 and box.y1 <= plot.y1)
             if not out and not clear.blocked(box, label, margin) and not any(
                     min(box.x1, o.x1) - max(box.x0, o.x0) > -margin and min(box.y1, o.y1) - max(box.y0, o.y0) > -margin
                     for o in others):
-                free = True
+                chosen = spot
                 break
-        if not free:
-            if label in optional:
-                label.set_visible(False)
-                continue
-            dx, dy, ha, va = choices[0]
-            label.xyann = (dx, dy)
-            label.set_horizontalalignment(ha)
-            label.set_verticalalignment(va)
-        clear.add(label.get_window_extent(renderer))
+        if chosen is None and label in optional:
+            label.set_visible(False)
+            continue
+        dx, dy, ha, va = chosen or choices[0]
+        label.xyann = (dx, dy)
+        label.set_horizontalalignment(ha)
+        label.set_verticalalignment(va)
+        clear.add(at(chosen or choices[0]))
+
+
+def _measure_at(label: Annotation, first: Spot, renderer: RendererBase) -> Callable[[Spot], Bbox]:
+    """The box `label` would take at any spot, from one measurement: an unrotated text keeps
+    its size wherever it is put, so only its corner moves with the offset and alignment."""
+    dx, dy, ha, va = first
+    label.xyann = (dx, dy)
+    label.set_horizontalalignment(ha)
+    label.set_verticalalignment(va)
+    box = label.get_window_extent(renderer)
+    w, h = box.width, box.height
+    px = float(renderer.points_to_pixels(1.0))  # type: ignore[arg-type]
+    # The anchor point in pixels, recovered from the box at the first spot.
+    ax_ = box.x0 + {"left": 0.0, "center": w / 2, "right": w}[ha] - dx * px
+    ay_ = box.y0 + {"bottom": 0.0, "center": h / 2, "top": h}[va] - dy * px
+
+    def at(spot: Spot) -> Bbox:
+        sx, sy, sh, sv = spot
+        x0 = ax_ + sx * px - {"left": 0.0, "center": w / 2, "right": w}[sh]
+        y0 = ay_ + sy * px - {"bottom": 0.0, "center": h / 2, "top": h}[sv]
+        return Bbox.from_bounds(x0, y0, w, h)
+
+    return at
 
 
 def on_chart(text: str) -> str:

@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import Bbox
 
 from ..dataset import Dataset
@@ -33,22 +34,51 @@ def source_line(ds: Dataset, source_ids: Sequence[str]) -> str:
 
 def wrap(fig: Figure, text: str, width_px: float, **props: Any) -> list[str]:
     """Greedy word wrap by the rendered width of the text, not by a character count, so a
-    title in bold and a note in italics both end exactly at the margin."""
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
-    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
+    title in bold and a note in italics both end exactly at the margin. Widths are asked of
+    the renderer in the text's own font, a word at a time (laying out a whole line is slow),
+    and every line is measured whole before it is kept, so none runs past the margin."""
+    renderer = _renderer(fig)
     probe = fig.text(0, 0, "", **props)
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        trial = f"{current} {word}".strip()
-        probe.set_text(trial)
-        if current and probe.get_window_extent(renderer).width > width_px:
-            lines.append(current)
-            current = word
-        else:
-            current = trial
+    font = probe.get_fontproperties()
     probe.remove()
-    return [*lines, current] if current else lines
+
+    def width(piece: str) -> float:
+        return _text_width(renderer, piece, font)
+
+    space = width("x x") - 2 * width("x")
+    lines: list[list[str]] = []
+    run = 0.0
+    for word in text.split():
+        w = width(word)
+        if lines and run + space + w <= width_px:
+            lines[-1].append(word)
+            run += space + w
+        else:
+            lines.append([word])
+            run = w
+    out: list[str] = []
+    for i, words in enumerate(lines):  # a line the sum misjudged (kerning) gives its last word on
+        while len(words) > 1 and width(" ".join(words)) > width_px:
+            if i + 1 == len(lines):
+                lines.append([])
+            lines[i + 1].insert(0, words.pop())
+        out.append(" ".join(words))
+    return out
+
+
+#: Widths of words and lines already measured, by text, font and dpi.
+_WIDTHS: dict[tuple[str, FontProperties, float], float] = {}
+
+
+def _text_width(renderer: RendererBase, piece: str, font: FontProperties) -> float:
+    key = (piece, font, float(getattr(renderer, "dpi", 72)))
+    found = _WIDTHS.get(key)
+    if found is None:
+        if len(_WIDTHS) > 50_000:
+            _WIDTHS.clear()
+        found = _WIDTHS[(piece, font.copy(), key[2])] = float(
+            renderer.get_text_width_height_descent(piece, font, ismath=False)[0])
+    return found
 
 
 #: Inches, at the web size, between the text blocks and the canvas's edge, and between blocks.
@@ -138,7 +168,8 @@ def fit_plot(fig: Figure, ax: Axes, room: Bbox, renderer: RendererBase, arrange:
                             right=pos[2] / dpi / width_in, top=pos[3] / dpi / height_in)
         if arrange is not None:
             arrange(renderer)
-        tight = ax.get_tightbbox(renderer)
+        # The axis decorations and the texts: bars and lines are clipped to the plot.
+        tight = ax.get_tightbbox(renderer, bbox_extra_artists=ax.texts)
         if tight is None:
             return
         spill = [max(0.0, pos[0] - tight.x0), max(0.0, pos[1] - tight.y0),
