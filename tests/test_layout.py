@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -369,6 +370,21 @@ def test_comparison_bars_and_accent_labels_keep_contrast(ds: Dataset, report: Ch
         for t, _, _ in drawn_texts(fig):
             assert contrast(to_hex(t.get_color()), bg) >= TEXT_CONTRAST, (name, t.get_text())
     assert contrast("#BFBFBF", "white") < MARK_CONTRAST and contrast("#56B4E9", "white") < TEXT_CONTRAST
+
+
+@pytest.mark.parametrize("change", ["a synthetic next year", "the latest year removed"])
+def test_the_layout_holds_on_new_data(data_copy: Path, change: str) -> None:
+    """Positions are computed, not tuned to today's figures: with a year more or a year less
+    every chart still passes, at the web size and the narrowest, the print column."""
+    from test_new_data import TODAY, add_next_year, remove_latest_year
+
+    (add_next_year if change.startswith("a synthetic") else remove_latest_year)(data_copy)
+    new = load(data_copy, today=TODAY)
+    report = check_claims(new, load_ledger(new))
+    for name in chart_names(new):
+        for size in ("web", "print1"):
+            problems = check(iwf_stats.chart(name, new, size=size, report=report))
+            assert not problems, "\n".join(map(str, problems))
 
 
 def test_data_lines_are_line2d_in_data_coordinates(ds: Dataset) -> None:
