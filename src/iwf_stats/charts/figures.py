@@ -264,7 +264,7 @@ def year_on_year(ds: Dataset, opts: Options) -> Chart:
     ax.spines["bottom"].set_visible(False)
     ax.tick_params(axis="x", length=0)
     ax.set_xticks(year_ticks(years))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:+.0f}%" if v else "0%"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: on_chart(f"{v:+.0f}%") if v else "0%"))
 
     def arrange(renderer: RendererBase) -> None:
         ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
