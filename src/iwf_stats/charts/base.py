@@ -140,9 +140,10 @@ def draw_breaks(ax: Axes, breaks: Sequence[Break], look: Look) -> list[Annotatio
 
 
 def keep_inside(ax: Axes, texts: Sequence[Text], renderer: RendererBase, axis: str = "y",
-                pad_px: float = 2.0) -> None:
+                pad_pt: float = 1.5) -> None:
     """Widen the axes' data limits (along `axis`: "x", "y" or "xy") until every text lies
-    inside the plot, `pad_px` from its edges: room for labels computed from their extents."""
+    inside the plot, `pad_pt` points from its edges: room for labels computed from their extents."""
+    pad_px = float(renderer.points_to_pixels(pad_pt))  # type: ignore[arg-type]
     for _ in range(5):
         boxes = [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text().strip()]
         if not boxes:
@@ -166,9 +167,10 @@ def keep_inside(ax: Axes, texts: Sequence[Text], renderer: RendererBase, axis: s
             return
 
 
-def headroom(ax: Axes, texts: Sequence[Text], renderer: RendererBase, pad_px: float = 3.0) -> None:
-    """Raise the top of the y axis until the bars and data lines under each text (one pinned to
-    the top of the plot, like a break's label) stay `pad_px` below it."""
+def headroom(ax: Axes, texts: Sequence[Text], renderer: RendererBase, pad_pt: float = 4.0) -> None:
+    """Raise the top of the y axis until the bars and data lines (and their markers) under each
+    text pinned to the top of the plot, like a break's label, stay `pad_pt` points below it."""
+    pad_px = float(renderer.points_to_pixels(pad_pt))  # type: ignore[arg-type]
     lo, hi = ax.get_ylim()
     to_data = ax.transData.inverted()
     need = hi
