@@ -211,6 +211,22 @@ def test_a_low_contrast_mark_is_caught(kind: str) -> None:
     assert found and "1.84:1" in found[0].detail
 
 
+def test_a_label_too_long_for_the_canvas_is_reported_not_a_crash() -> None:
+    """A name longer than the chart is wide (the hostile data of test_injection found it)
+    leaves the plot a fifth of the room, and the check names the text that does not fit."""
+    from matplotlib.transforms import Bbox
+
+    from iwf_stats.charts.finish import fit_plot
+
+    fig = blank("print1")
+    ax = fig.axes[0]
+    ax.set_yticks([5], ["a category name far too long to fit " * 4])
+    width, height = fig.get_size_inches()
+    fit_plot(fig, ax, Bbox.from_extents(0.1, 0.1, width - 0.1, height - 0.1), fig.canvas.get_renderer())
+    assert ax.get_position().width > 0
+    assert "canvas" in rules(check(fig))
+
+
 def test_gridlines_and_rules_are_not_marks() -> None:
     fig = blank()
     ax = fig.axes[0]

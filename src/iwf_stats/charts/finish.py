@@ -162,6 +162,10 @@ def fit_plot(fig: Figure, ax: Axes, room: Bbox, renderer: RendererBase, arrange:
     width_in, height_in = fig.get_size_inches()
     dpi = fig.dpi
     target = [room.x0 * dpi, room.y0 * dpi, room.x1 * dpi, room.y1 * dpi]
+    for lo, hi, whole in ((0, 2, width_in * dpi), (1, 3, height_in * dpi)):  # text taller than the canvas
+        if target[hi] - target[lo] < 0.1 * whole:
+            middle = min(max((target[lo] + target[hi]) / 2, 0.05 * whole), 0.95 * whole)
+            target[lo], target[hi] = middle - 0.05 * whole, middle + 0.05 * whole
     pos = list(target)
     for _ in range(6):
         fig.subplots_adjust(left=pos[0] / dpi / width_in, bottom=pos[1] / dpi / height_in,
@@ -174,6 +178,13 @@ def fit_plot(fig: Figure, ax: Axes, room: Bbox, renderer: RendererBase, arrange:
             return
         spill = [max(0.0, pos[0] - tight.x0), max(0.0, pos[1] - tight.y0),
                  max(0.0, tight.x1 - pos[2]), max(0.0, tight.y1 - pos[3])]
+        # Texts too wide or tall for the room (a very long name) still leave the plot a fifth
+        # of it: the layout check then names the text, where a negative size would be an error.
+        for lo, hi in ((0, 2), (1, 3)):
+            most = 0.8 * (target[hi] - target[lo])
+            if spill[lo] + spill[hi] > most:
+                k = most / (spill[lo] + spill[hi])
+                spill[lo], spill[hi] = spill[lo] * k, spill[hi] * k
         new = [target[0] + spill[0], target[1] + spill[1], target[2] - spill[2], target[3] - spill[3]]
         if max(abs(a - b) for a, b in zip(new, pos, strict=True)) < 0.25:
             return
