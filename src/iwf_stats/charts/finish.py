@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -66,17 +67,18 @@ def wrap(fig: Figure, text: str, width_px: float, **props: Any) -> list[str]:
     return out
 
 
-#: Widths of words and lines already measured, by text, font and dpi.
-_WIDTHS: dict[tuple[str, FontProperties, float], float] = {}
+#: Widths of words and lines already measured, by text, font, dpi and the hinting settings.
+_WIDTHS: dict[tuple[str, FontProperties, float, object, object], float] = {}
 
 
 def _text_width(renderer: RendererBase, piece: str, font: FontProperties) -> float:
-    key = (piece, font, float(getattr(renderer, "dpi", 72)))
-    found = _WIDTHS.get(key)
+    dpi = float(getattr(renderer, "dpi", 72))
+    hinting, kerning = matplotlib.rcParams["text.hinting"], matplotlib.rcParams["text.kerning_factor"]
+    found = _WIDTHS.get((piece, font, dpi, hinting, kerning))
     if found is None:
         if len(_WIDTHS) > 50_000:
             _WIDTHS.clear()
-        found = _WIDTHS[(piece, font.copy(), key[2])] = float(
+        found = _WIDTHS[(piece, font.copy(), dpi, hinting, kerning)] = float(
             renderer.get_text_width_height_descent(piece, font, ismath=False)[0])
     return found
 
