@@ -275,6 +275,22 @@ def test_a_fall_is_labelled_below_the_zero_line_and_crossed_by_nothing(ds: Datas
     assert "crossed" not in rules(check(fig))
 
 
+@pytest.mark.parametrize("size", [s for s in SIZES if s != "print1"])
+def test_every_change_is_labelled_where_the_pitch_allows(ds: Dataset, size: str) -> None:
+    """At the web size a label is a little wider than a bar's pitch, and '+26%' was left out
+    as touching its neighbours: a rise is now set higher, hanging from its bar by a hairline,
+    before it is dropped. Only the narrow print column may still leave a label out."""
+    fig = iwf_stats.chart("year_on_year", ds, size=size)
+    texts = drawn_texts(fig)
+    shown = {t.get_text() for t, role, _ in texts if role == "annotation"}
+    assert {on_chart(pct(float(r[4]), 0, sign=True)) for r in fig.chart.rows} <= shown
+    ax = fig.axes[0]
+    for leader in (t for t in ax.texts if not t.get_text() and t.get_visible()):
+        label = next(t for t in ax.texts if t.get_text() and t.xy == leader.xy)
+        assert label.get_visible() and leader.xyann == label.xyann
+    assert check(fig) == []
+
+
 @pytest.mark.parametrize("name", [e for e in NAMES if e in ("actioned_share", "assessed_vs_actioned",
                                                               "self_generated_share", "hosting_shares_over_time",
                                                               "continent_shares", "commercial_share",

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from matplotlib.backend_bases import RendererBase
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..catalogue import BESPOKE as BESPOKE_NAMES
@@ -26,7 +26,19 @@ from ..errors import DataError, Problem, shown_path
 from ..numbers import ROUNDING_RULES, fmt_count
 from ..records import Observation
 from ..summary import and_list
-from .base import Chart, Options, keep_inside, new_figure, on_chart, over_bar, pct, place_labels, thousands, year_ticks
+from .base import (
+    Chart,
+    Options,
+    Spot,
+    keep_inside,
+    new_figure,
+    on_chart,
+    over_bar,
+    pct,
+    place_labels,
+    thousands,
+    year_ticks,
+)
 from .finish import finish
 from .style import SMALL_PT, SOURCE_PT
 
@@ -266,15 +278,33 @@ def year_on_year(ds: Dataset, opts: Options) -> Chart:
     ax.set_xticks(year_ticks(years))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: on_chart(f"{v:+.0f}%") if v else "0%"))
 
+    optional = [labels[i] for i in range(len(labels)) if i not in first]
+    # A rise whose label would touch a neighbour's is set higher, a label's height at a time,
+    # before it is left out: at the web size a label is a little wider than a bar's pitch.
+    tier = look.font(SMALL_PT) * 1.3
+
     def arrange(renderer: RendererBase) -> None:
         ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
         ax.set_ylim(min(0.0, *pcts), max(0.0, *pcts))
         gap = look.pt(3)
         up, down = over_bar(ax, width, gap), over_bar(ax, width, gap, below=True)
+        raised: list[Spot] = [(0.0, gap + k * tier, "center", "bottom") for k in (1, 2)]
+
+        def spots(t: Annotation) -> list[Spot]:
+            return down if t.xy[1] < 0 else up + (raised if t in optional else [])
+
         for _ in range(2):  # widening the limits moves the bars: place, widen, place again
-            place_labels(ax, order, renderer, lambda t: down if t.xy[1] < 0 else up, avoid_bars=True,
-                         inside=False, optional=[labels[i] for i in range(len(labels)) if i not in first])
+            place_labels(ax, order, renderer, spots, avoid_bars=True, inside=False, optional=optional)
             keep_inside(ax, labels, renderer, "xy")
+        for t in optional:  # a raised label hangs from its bar by a hairline
+            leader = leaders[id(t)]
+            leader.xyann = (0.0, t.xyann[1])
+            leader.set_visible(t.get_visible() and t.xyann[1] > gap + tier / 2)
+
+    leaders = {id(t): ax.annotate("", t.xy, xytext=(0, 0), textcoords="offset points", visible=False,
+                                  arrowprops={"arrowstyle": "-", "color": theme.grey, "lw": look.pt(0.8),
+                                              "shrinkA": look.pt(2), "shrinkB": look.pt(2)})
+               for t in optional}
     falls = [b.year for _, b, p in changes if p < 0]
     latest = changes[-1]
     title = "Change in webpages actioned on the year before"
