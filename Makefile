@@ -41,8 +41,13 @@ charts: $(STAMP)
 	$(BIN)/iwf-stats charts
 
 # Refresh the README's thumbnails from freshly rendered charts.
-gallery: charts
-	mkdir -p docs/charts && for f in output/charts/*.png; do case $$f in *@2x.png) ;; *) cp $$f docs/charts/;; esac; done
+# The README's thumbnails: every chart at the web size, and one dark social card.
+gallery: $(STAMP)
+	rm -rf output/gallery
+	$(BIN)/iwf-stats charts --out output/gallery --format png
+	$(BIN)/iwf-stats charts --out output/gallery --format png --only hosting --size social --theme dark
+	mkdir -p docs/charts && rm -f docs/charts/*.png
+	for f in output/gallery/*.png; do case $$f in *@2x.png) ;; *) cp $$f docs/charts/;; esac; done
 
 # Open the notebooks in JupyterLab, on the project's kernel ("Python (iwf-stats)").
 lab: $(DEV_STAMP)

@@ -133,3 +133,31 @@ def test_build_progress_is_numbered_in_the_order_printed(data_copy: Path, tmp_pa
     total = found[0][1]
     assert list(first.values()) == list(range(1, total + 1)), out.stderr  # counts up as printed
     assert all(i == first[step] for i, _t, step in found)  # a step keeps its number
+
+
+# --- read-only commands end without the interpreter's teardown (cli.run) ---
+
+def test_check_written_to_a_file_is_complete_when_the_process_ends_at_once(data_copy: Path,
+                                                                          tmp_path: Path) -> None:
+    """`run` ends `validate` and `check` with os._exit after flushing: whatever it printed must
+    reach a file in full, and the exit status must be the command's."""
+    out_file = tmp_path / "check.json"
+    with out_file.open("w") as f:
+        done = subprocess.run([sys.executable, "-m", "iwf_stats", "check", "--json", "data"],
+                              stdout=f, stderr=subprocess.PIPE, text=True, cwd=data_copy.parent)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(out_file.read_text())
+    assert doc["summary"]["claims"] == len(doc["claims"]) > 0
+    edit(data_copy, "observations", PR24, value="-5")
+    with out_file.open("w") as f:
+        done = subprocess.run([sys.executable, "-m", "iwf_stats", "validate", "data"],
+                              stdout=f, stderr=subprocess.PIPE, text=True, cwd=data_copy.parent)
+    assert done.returncode == 2
+    assert "observations.csv" in done.stderr and done.stderr.rstrip().endswith("in the data")
+
+
+def test_main_called_in_process_returns_instead_of_exiting(capsys: pytest.CaptureFixture[str]) -> None:
+    from iwf_stats.cli import main
+
+    assert main(["validate"]) == 0  # only `run`, the console script, ends the process early
+    assert capsys.readouterr().out.startswith("Valid:")

@@ -100,3 +100,7 @@ class UnknownName(KeyError):
 
     def __str__(self) -> str:  # KeyError would show the message in quotes
         return str(self.args[0])
+
+
+class OutputRefused(Exception):
+    """The output folder is not one the tool may write; nothing has been touched."""

@@ -2,14 +2,15 @@
 
 An installed package (a wheel, `pip install .`) carries the repository's `data/` and
 `notebooks/` inside it as `iwf_stats/_data` and `iwf_stats/_notebooks` (pyproject.toml maps
-the folders), found here through `importlib.resources`. A checkout, or an editable install of
+the folders), found beside this module: wheels are installed unpacked, and the loader and the
+build need files on disk, so `importlib.resources` (and the zip support it imports, a few
+milliseconds of every start) would add nothing. A checkout, or an editable install of
 one, has no copies: the repository's own folders are used, so an edit there is seen at once.
 Everything else asks this module, so no other code guesses a path from `__file__`.
 """
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
 #: The installed package's folder: the code, and in a wheel the data and the notebooks.
@@ -29,10 +30,7 @@ def checkout_root() -> Path | None:
 def _packaged(name: str) -> Path | None:
     """A folder shipped inside the installed package, as a real path (the loader and the build
     need files on disk; wheels are installed unpacked), or None when the package has none."""
-    resource = files("iwf_stats").joinpath(name)
-    if not resource.is_dir():
-        return None
-    path = Path(str(resource))
+    path = PACKAGE / name
     return path if path.is_dir() else None
 
 

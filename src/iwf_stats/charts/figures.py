@@ -10,28 +10,42 @@ typed here: every figure, year and percentage comes from the dataset or the clai
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 
+from matplotlib.backend_bases import RendererBase
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..catalogue import BESPOKE as BESPOKE_NAMES
+from ..catalogue import REQUIRED_CLAIMS
 from ..claims import CheckReport
 from ..claims.engine import ClaimResult
-from ..dataset import Dataset
+from ..dataset import Conflict, Dataset
 from ..errors import DataError, Problem, shown_path
 from ..numbers import ROUNDING_RULES, fmt_count
 from ..records import Observation
 from ..summary import and_list
-from .base import Chart, Options, new_figure, pct, thousands
+from .base import (
+    Chart,
+    Options,
+    Spot,
+    keep_inside,
+    new_figure,
+    on_chart,
+    over_bar,
+    pct,
+    place_labels,
+    thousands,
+    year_ticks,
+)
 from .finish import finish
+from .style import SMALL_PT, SOURCE_PT
 
 ACTIONED = "webpages_actioned"
 ASSESSED = "reports_assessed"
 #: The claim whose computed growth the decade chart shows beside the article's figure.
-DECADE_CLAIM = "article_830_percent"
-#: Charts that show a claim's computed figure, and the claim each needs in the ledger.
-REQUIRED_CLAIMS = {"decade_growth": DECADE_CLAIM}
+DECADE_CLAIM = REQUIRED_CLAIMS["decade_growth"]
 
 
 def _wording_note(ds: Dataset) -> str:
@@ -67,29 +81,35 @@ def decade_growth(ds: Dataset, opts: Options) -> Chart:
     a, b = result.figures
     fig, ax = new_figure(look)
     ax.bar([0, 1], [a.value, b.value], color=[theme.muted, theme.main], width=0.55)
-    for x, o in ((0, a), (1, b)):
-        ax.annotate(fmt_count(o.value), (x, o.value), xytext=(0, look.pt(4)), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=look.pt(12), fontweight="bold", color=theme.ink)
+    up, value_pt = look.pt(4), look.font(12)
+    labels: list[Text] = [ax.annotate(fmt_count(o.value), (x, o.value), xytext=(0, up), textcoords="offset points",
+                          ha="center", va="bottom", fontsize=value_pt, fontweight="bold", color=theme.ink)
+              for x, o in ((0, a), (1, b))]
     ax.set_xticks([0, 1], [str(a.year), str(b.year)])
     top = max(a.value, b.value)
-    ax.set_ylim(0, top * 1.25)
-    ax.set_xlim(-0.6, 1.9)
     thousands(ax)
     computed = pct(growth)
     ax.annotate("", xy=(0.72, b.value * 0.93), xytext=(0.28, a.value * 1.6),
                 arrowprops={"arrowstyle": "-|>", "color": theme.ink, "lw": look.pt(1.4)})
-    ax.text(0.5, top * 1.13, f"{pct(growth, sign=True)} computed", ha="center", va="bottom",
-            fontsize=look.pt(14), fontweight="bold", color=theme.main)
-    ax.text(1.33, top * 0.55, f"The article:\n“{result.stated}”\n→ {result.verdict}",
-            ha="left", va="center", fontsize=look.pt(11.5), color=theme.ink)
+    # The computed change sits a line above the taller bar's figure, wherever that falls.
+    labels.append(ax.annotate(f"{pct(growth, sign=True)} computed", (0.5, top), xytext=(0, up + value_pt * 1.6),
+                              textcoords="offset points", ha="center", va="bottom", fontsize=look.font(14),
+                              fontweight="bold", color=theme.main))
+    labels.append(ax.text(1.33, top * 0.55, f"The article:\n“{result.stated}”\n→ {result.verdict}",
+                          ha="left", va="center", fontsize=look.font(11.5), color=theme.ink))
+
+    def arrange(renderer: RendererBase) -> None:
+        ax.set_ylim(0, top)
+        ax.set_xlim(-0.6, 1.3)
+        keep_inside(ax, labels, renderer, "xy")
     title = f"Webpages actioned, {a.year} and {b.year}: {'up' if growth >= 0 else 'down'} {pct(abs(growth))}"
     how = ROUNDING_RULES.get(result.rounding or "exact", "")
     subtitle = (f"{fmt_count(b.value)} / {fmt_count(a.value)} − 1 = {computed}; the article's "
                 f"“{result.stated}” is {'that ' + how if result.verdict == 'supported' else 'not that ' + how}")
     note = _break_note(ds, a.series_id, a.year, b.year)
     sources = [a.source_id, b.source_id]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
-           axes_left_in=0.85, look=look)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note, look=look,
+           arrange=arrange)
     alt = (f"Two bars: {fmt_count(a.value)} webpages actioned in {a.year} and {fmt_count(b.value)} in "
            f"{b.year}, a change of {pct(growth, sign=True)}. The newspaper article states "
            f"“{result.stated}”; the check finds the claim {result.verdict}.")
@@ -128,7 +148,7 @@ def _decade_not_computable(ds: Dataset, result: ClaimResult, first: int, last: i
     subtitle = result.explanation
     sources = [o.source_id for o in known] or [result.document]
     finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources,
-           note=_break_note(ds, ACTIONED, first, last), axes_left_in=0.85, look=look)
+           note=_break_note(ds, ACTIONED, first, last), look=look)
     alt = (f"The growth from {first} to {last} cannot be computed: {result.explanation}. "
            + " ".join(f"{o.year}: {fmt_count(o.value)} webpages." for o in known))
     rows: list[list[object]] = [[str(o.year), o.value, "webpages", o.source_id] for o in known]
@@ -160,31 +180,48 @@ def source_disagreements(ds: Dataset, opts: Options) -> Chart:
                 else label, o, p) for label, o, p in entries]
     fig, ax = new_figure(look)
     ys = list(range(len(entries)))[::-1]
+    keyed: set[bool] = set()
+    values = []
     for y, (_label, o, pref) in zip(ys, entries, strict=True):
         diff = o.value - pref.value
-        colour = theme.main if o is pref else theme.accent
+        preferred = o is pref
+        # The colour key is a legend of these very points, so it cannot disagree with them.
+        key = "_nolegend_" if preferred in keyed else "preferred value" if preferred else "other published value"
+        keyed.add(preferred)
         ax.plot([0, diff], [y, y], color=theme.muted, lw=look.pt(1.5), zorder=1)
-        ax.scatter([diff], [y], color=colour, s=look.pt(60) * look.size.scale, zorder=2)
-        ax.annotate(fmt_count(o.value), (diff, y), xytext=(look.pt(8), 0), textcoords="offset points",
-                    va="center", fontsize=look.pt(11), color=theme.ink)
-    ax.set_yticks(ys, [e[0] for e in entries], fontsize=look.pt(10))
+        ax.scatter([diff], [y], color=theme.main if preferred else theme.accent, s=look.pt(60) * look.size.scale,
+                   zorder=2, label=key)
+        # Each published figure in a column right of the plot, level with its point: no
+        # label sits on a stem or the zero line, however close the points.
+        values.append(ax.annotate(fmt_count(o.value), (1, y), xycoords=ax.get_yaxis_transform(), xytext=(0, 0),
+                                  textcoords="offset points", ha="right", va="center",
+                                  fontsize=look.font(SMALL_PT), color=theme.ink,
+                                  fontweight="bold" if preferred else "normal"))
+    ax.set_yticks(ys, [e[0] for e in entries], fontsize=look.font(SMALL_PT))
     ax.axvline(0, color=theme.grey, lw=look.pt(1))
     lo = min(o.value - p.value for _, o, p in entries)
     hi = max(o.value - p.value for _, o, p in entries)
-    ax.set_xlim(lo - 2, hi + 4)
     ax.xaxis.set_major_locator(_max_ticks(6))
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", visible=True)
-    ax.set_xlabel("difference from the preferred value (webpages)", fontsize=look.pt(11))
+    ax.set_xlabel("difference from the preferred value (webpages)", fontsize=look.font(SOURCE_PT))
+
+    def arrange(renderer: RendererBase) -> None:
+        pad = max(hi - lo, 1) * 0.08
+        ax.set_xlim(lo - pad, hi + pad)
+        ax.set_ylim(-0.6, len(entries) - 0.4)
+        widest = max(t.get_window_extent(renderer).width for t in values) * 72 / fig.dpi
+        for t in values:  # right-aligned, the column a gap from the plot
+            t.xyann = (look.pt(10) + widest, 0)
     worst = max(conflicts, key=lambda c: c.spread / c.preferred.value)
     worst_pct = worst.spread / worst.preferred.value * 100
     title = "Where sources disagree, by how much"
     subtitle = (f"{len(conflicts)} years have more than one published value; the widest gap is "
                 f"{fmt_count(worst.spread)} webpages ({worst.year}, {worst_pct:.3f}% of the value)")
-    note = "Blue: the preferred value (the IWF's own report, exact); orange: other published values."
+    note = _preferred_note(ds, conflicts)
     sources = [e[1].source_id for e in entries]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
-           axes_left_in=2.75, look=look)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note, look=look,
+           legend=True, arrange=arrange)
     alt = ("Dot chart of the years in which sources publish different counts of webpages actioned. "
            + " ".join(f"{c.year}: " + ", ".join(f"{fmt_count(o.value)} ({o.source_id})"
                                                  for o in (c.preferred, *c.others)) + "."
@@ -196,6 +233,18 @@ def source_disagreements(ds: Dataset, opts: Options) -> Chart:
     return Chart("source_disagreements", title, subtitle, fig,
                  ["series_id", "year", "source_id", "value", "preferred_value", "difference",
                   "preferred"], rows, sources, alt, note)
+
+
+def _preferred_note(ds: Dataset, conflicts: Sequence[Conflict]) -> str:
+    """Whose value is preferred in which years, from the data: 'Preferred: the IWF report's
+    value for 2014, 2023 and 2024; BIK / UK Safer Internet Centre's for 2016 …'."""
+    by: dict[str, list[str]] = {}
+    for c in conflicts:
+        kind = _KIND_SHORT.get(ds.sources[c.preferred.source_id].kind, "")
+        who = f"{ds.attribution(c.preferred.source_id)} {kind}".strip()
+        by.setdefault(who, []).append(str(c.year))
+    parts = [f"{who}’s for {and_list(years)}" for who, years in by.items()]
+    return f"Preferred, by the project's rule: {'; '.join(parts)}."
 
 
 # --- 6. year-on-year change ---
@@ -212,15 +261,50 @@ def year_on_year(ds: Dataset, opts: Options) -> Chart:
     fig, ax = new_figure(look)
     years = [b.year for _, b, _ in changes]
     pcts = [float(p) for _, _, p in changes]
-    ax.bar(years, pcts, color=[theme.main if p >= 0 else theme.accent for p in pcts], width=0.72)
-    for y, p in zip(years, pcts, strict=True):
-        ax.annotate(pct(p, 0, sign=True), (y, p), xytext=(0, look.pt(3) if p >= 0 else -look.pt(3)),
-                    textcoords="offset points", ha="center", va="bottom" if p >= 0 else "top",
-                    fontsize=look.pt(9.5), color=theme.ink)
+    width = 0.72
+    ax.bar(years, pcts, color=[theme.main if p >= 0 else theme.accent for p in pcts], width=width)
+    labels = [ax.annotate(on_chart(pct(p, 0, sign=True)), (y, p), xytext=(0, 0), textcoords="offset points",
+                          fontsize=look.font(SMALL_PT), color=theme.ink) for y, p in zip(years, pcts, strict=True)]
+    # Where there is not room for every bar's figure side by side (a print column), those of
+    # the largest change, the falls and the latest year are set first; any other that would
+    # touch them is left out (every figure is in the chart's data and alt text).
+    first = {pcts.index(max(pcts)), len(pcts) - 1, *(i for i, p in enumerate(pcts) if p < 0)}
+    order = [labels[i] for i in sorted(range(len(labels)), key=lambda i: (i not in first, i))]
+    # The zero line is the baseline: no axis line or tick marks below the falls, so nothing
+    # crosses a fall's label, and the limits are widened until every label is inside the plot.
     ax.axhline(0, color=theme.grey, lw=look.pt(1))
-    ax.set_ylim(min(0, min(pcts)) * 1.3 - 5, max(pcts) * 1.15)
-    ax.set_xticks(years[::2] if len(years) > 8 else years)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:+.0f}%" if v else "0%"))
+    ax.spines["bottom"].set_visible(False)
+    ax.tick_params(axis="x", length=0)
+    ax.set_xticks(year_ticks(years))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: on_chart(f"{v:+.0f}%") if v else "0%"))
+
+    optional = [labels[i] for i in range(len(labels)) if i not in first]
+    # A rise whose label would touch a neighbour's is set higher, a label's height at a time,
+    # before it is left out: at the web size a label is a little wider than a bar's pitch.
+    tier = look.font(SMALL_PT) * 1.3
+
+    def arrange(renderer: RendererBase) -> None:
+        ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+        ax.set_ylim(min(0.0, *pcts), max(0.0, *pcts))
+        gap = look.pt(3)
+        up, down = over_bar(ax, width, gap), over_bar(ax, width, gap, below=True)
+        raised: list[Spot] = [(0.0, gap + k * tier, "center", "bottom") for k in (1, 2)]
+
+        def spots(t: Annotation) -> list[Spot]:
+            return down if t.xy[1] < 0 else up + (raised if t in optional else [])
+
+        for _ in range(2):  # widening the limits moves the bars: place, widen, place again
+            place_labels(ax, order, renderer, spots, avoid_bars=True, inside=False, optional=optional)
+            keep_inside(ax, labels, renderer, "xy")
+        for t in optional:  # a raised label hangs from its bar by a hairline
+            leader = leaders[id(t)]
+            leader.xyann = (0.0, t.xyann[1])
+            leader.set_visible(t.get_visible() and t.xyann[1] > gap + tier / 2)
+
+    leaders = {id(t): ax.annotate("", t.xy, xytext=(0, 0), textcoords="offset points", visible=False,
+                                  arrowprops={"arrowstyle": "-", "color": theme.grey, "lw": look.pt(0.8),
+                                              "shrinkA": look.pt(2), "shrinkB": look.pt(2)})
+               for t in optional}
     falls = [b.year for _, b, p in changes if p < 0]
     latest = changes[-1]
     title = "Change in webpages actioned on the year before"
@@ -228,8 +312,8 @@ def year_on_year(ds: Dataset, opts: Options) -> Chart:
                 + (f"; falls in {and_list([str(y) for y in falls])}" if falls else ""))
     note = _wording_note(ds)
     sources = [s for a, b, _ in changes for s in (a.source_id, b.source_id)]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
-           axes_left_in=0.75, look=look)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note, look=look,
+           arrange=arrange)
     alt = ("Bar chart of the year-on-year percentage change in webpages the IWF acted on. "
            + "; ".join(f"{b.year}: {pct(p, sign=True)}" for _, b, p in changes) + ".")
     rows: list[list[object]] = [

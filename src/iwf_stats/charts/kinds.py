@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 
 from ..catalogue import ChartEntry
 from ..dataset import Dataset
@@ -28,22 +29,28 @@ from ..summary import and_list
 from .base import (
     Chart,
     Options,
+    around,
     axis_number,
     breaks_alt,
     breaks_json,
     breaks_note,
     breaks_within,
     draw_breaks,
+    headroom,
+    keep_inside,
     lower_first,
     new_figure,
+    over_bar,
     pct,
     percent_axis,
+    place_labels,
     small,
     thousands,
     value_text,
     year_ticks,
 )
 from .finish import finish
+from .style import SMALL_PT
 
 Kind = Callable[[Dataset, ChartEntry, Options], Chart]
 
@@ -128,19 +135,25 @@ def bars_by_year(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
     hl = entry.highlight or "highest"
     focus = obs[-1] if hl == "latest" else top
     fig, ax = new_figure(look)
+    width = 0.72
     ax.bar(years, [o.value for o in obs], color=[theme.accent if o is focus else theme.main for o in obs],
-           width=0.72)
+           width=width)
     ax.set_xticks(year_ticks(span, focus.year))
     ax.set_xlim(span[0] - 0.6, span[-1] + 0.6)
-    # The last bar's label ends at the bar's right edge, so a long figure stays on the chart.
-    last = focus.year == span[-1]
-    ax.annotate(axis_number(focus.value), (focus.year + (0.36 if last else 0), focus.value),
-                xytext=(0, look.pt(4)), textcoords="offset points", ha="right" if last else "center",
-                va="bottom", fontsize=look.pt(12), fontweight="bold", color=theme.accent)
-    ax.set_ylim(0, top.value * 1.12)
+    label = ax.annotate(axis_number(focus.value), (focus.year, focus.value), xytext=(0, look.pt(4)),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=look.font(12),
+                        fontweight="bold", color=theme.accent)
     _value_axis(ax, series.unit)
     brk = _breaks_for(ds, [sid], span)
-    draw_breaks(ax, brk, look)
+    rules = draw_breaks(ax, brk, look)
+
+    def arrange(renderer: RendererBase) -> None:
+        # The label goes over its bar, or starting at the bar's left edge or ending at its
+        # right, whichever first clears the other bars, the break rules and their labels.
+        ax.set_ylim(0, top.value * 1.05)
+        place_labels(ax, [label], renderer, over_bar(ax, width, look.pt(4)), avoid_bars=True, inside=False)
+        keep_inside(ax, [label], renderer)
+        headroom(ax, rules, renderer)
     where = f" ({cat})" if cat else ""
     title = entry.title or f"{series.title}{where}, {_years_text(span)}"
     if hl == "highest":
@@ -162,8 +175,8 @@ def bars_by_year(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
            + ". Values by year: " + "; ".join(f"{o.year}: {_num(o, series.unit)}" for o in obs) + "."
            + (f" {gap_text}" if gap_text else "") + (" " + breaks_alt(brk) if brk else ""))
     sources = [o.source_id for o in obs] + [b.source_id for b in brk]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
-           axes_left_in=0.85, look=look)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note, look=look,
+           arrange=arrange)
     rows: list[list[object]] = [[o.year, o.value, o.source_id, o.wording] for o in obs]
     return Chart(entry.name, title, subtitle, fig, ["year", sid, "source_id", "wording"], rows, sources,
                  alt, note, _extra(entry, brk))
@@ -218,11 +231,15 @@ def lines(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
         _plot(ax, span, {y: o.value for y, o in obs.items()}, cuts, theme.lines[i % len(theme.lines)], label,
               opts)
     top = max(o.value for obs in present for o in obs.values())
-    ax.set_ylim(0, top * 1.15)
+    ax.set_ylim(0, top * 1.1)
     ax.set_xticks(year_ticks(span))
     ax.set_xlim(span[0] - 0.5, span[-1] + 0.5)
     _value_axis(ax, unit)
-    draw_breaks(ax, brk, look)
+    rules = draw_breaks(ax, brk, look)
+
+    def arrange(renderer: RendererBase) -> None:
+        ax.set_ylim(0, top * 1.1)
+        headroom(ax, rules, renderer)
     common = sorted(set.intersection(*(set(p) for p in present)))
     # Categories are names (countries, continents) and keep their capitals; series titles
     # are lower-cased inside a sentence.
@@ -244,8 +261,8 @@ def lines(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
            + (f" {gap_text}" if gap_text else "")
            + (" " + breaks_alt(brk) if brk else ""))
     sources = [o.source_id for p in present for o in p.values()] + [b.source_id for b in brk]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
-           axes_left_in=0.85, look=look, legend=True)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note, look=look,
+           legend=True, arrange=arrange)
     header = ["year"] + [h for c in columns for h in (c, f"{c}_source_id")]
     rows: list[list[object]] = [[y] + [x for p in present for x in _cells(p.get(y))] for y in span]
     return Chart(entry.name, title, subtitle, fig, header, rows, sources, alt, note, _extra(entry, brk))
@@ -300,11 +317,12 @@ def ranked_bars(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
     shown = [*ranked, *([apart] if apart else [])]
     ax.barh([ys[o.category] for o in shown], [o.value for o in shown], height=0.62,
             color=[theme.muted if o is apart else theme.main for o in shown])
+    # Each label runs on from its bar's end: the longest bar and its label end at the margin.
     for o in shown:
         ax.annotate(label(o), (o.value, ys[o.category]), xytext=(look.pt(5), 0), textcoords="offset points",
-                    va="center", ha="left", fontsize=look.pt(11.5), color=theme.ink)
+                    va="center", ha="left", fontsize=look.font(11.5), color=theme.ink)
     ax.set_yticks([ys[o.category] for o in shown], [o.category for o in shown])
-    ax.set_xlim(0, max(o.value for o in shown) * 1.45)
+    ax.set_xlim(0, max(o.value for o in shown))
     ax.set_ylim(-0.6, gap + len(ranked) - 0.4)
     ax.grid(visible=False)
     ax.spines["left"].set_visible(True)
@@ -326,8 +344,7 @@ def ranked_bars(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
            + (f" {total.category}: {label(total)}." if total else ""))
     used = [*ranked, *([apart] if apart else []), *([total] if total else [])]
     sources = [o.source_id for o in used] + [shares[o.category].source_id for o in used if o.category in shares]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note,
-           axes_left_in=_label_room(shown), look=look)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note, look=look)
     dimension = series.dimension or "category"
     header = [dimension, sid, *([share_id] if share_id else []), "source_id", "shown"]
     rows: list[list[object]] = [
@@ -335,11 +352,6 @@ def ranked_bars(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
          o.source_id, "apart" if o is apart else "total" if o is total else "ranked"] for o in used]
     return Chart(entry.name, title, subtitle, fig, header, rows, sources, alt, note,
                  {**_extra(entry, []), "year": year})
-
-
-def _label_room(shown: Sequence[Observation]) -> float:
-    """Inches at the web size for the longest category name on the left."""
-    return 0.35 + 0.095 * max(len(o.category) for o in shown)
 
 
 # --- shares ---
@@ -367,14 +379,18 @@ def shares(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
     brk = _breaks_for(ds, list(entry.series), span)
     fig, ax = new_figure(look)
     _plot(ax, span, points, sorted({b.year for b in brk}), theme.main, what, opts)
-    for x in xs:
-        ax.annotate(pct(points[x], 0), (x, points[x]), xytext=(0, look.pt(8)), textcoords="offset points",
-                    ha="center", fontsize=look.pt(10.5), color=theme.ink)
+    labels = [ax.annotate(pct(points[x], 0), (x, points[x]), xytext=(0, look.pt(6)), textcoords="offset points",
+                          ha="center", va="bottom", fontsize=look.font(SMALL_PT), color=theme.ink) for x in xs]
     ax.set_ylim(0, 100)
     ax.set_xlim(span[0] - 0.5, span[-1] + 0.5)
     ax.set_xticks(year_ticks(span))
     percent_axis(ax)
     draw_breaks(ax, brk, look)
+
+    def arrange(renderer: RendererBase) -> None:
+        # Each figure above its point, or wherever around it first clears the line, the
+        # break rules, the other labels and the edges of the plot.
+        place_labels(ax, labels, renderer, around(look.pt(6)))
     where = f" ({cat})" if cat else ""
     title = entry.title or f"{what}{where}, {_years_text(span)}"
     hi = max(xs, key=lambda y: points[y])
@@ -396,8 +412,8 @@ def shares(ds: Dataset, entry: ChartEntry, opts: Options) -> Chart:
            + "; ".join(f"{y}: {pct(points[y])}" for y in xs) + "."
            + (f" No figure for {and_list(gaps)}." if gaps else "") + (" " + breaks_alt(brk) if brk else ""))
     sources = [p[y].source_id for y in xs for p in present] + [b.source_id for b in brk]
-    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note, axes_left_in=0.75,
-           look=look)
+    finish(fig, ax, ds, title=title, subtitle=subtitle, source_ids=sources, note=note, look=look,
+           arrange=arrange)
     if ratio:
         n_id, d_id = entry.series
         header = ["year", n_id, f"{n_id}_source_id", d_id, f"{d_id}_source_id", f"{n_id}_per_100_{d_id}"]

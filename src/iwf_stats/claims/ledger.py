@@ -8,11 +8,11 @@ indentation rules. Line numbers come from the file itself, so an error points at
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import tomli as tomllib  # the standard library's parser, compiled: a third of the time
 from pydantic import TypeAdapter, ValidationError
 
 from ..dataset import Dataset

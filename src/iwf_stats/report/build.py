@@ -268,7 +268,7 @@ def _draft_page(ds: Dataset, ledger: Ledger, dated: Dated) -> str:
 def _check_chart_claims(ds: Dataset, ledger: Ledger) -> None:
     """A chart that shows a claim's figure needs that claim: a ledger without it is a data
     problem, reported before anything is built (not a failure inside a chart process)."""
-    from ..charts.figures import REQUIRED_CLAIMS
+    from ..catalogue import REQUIRED_CLAIMS
     from ..errors import DataError, Problem, shown_path
 
     ids = {c.id for c in ledger.claims}

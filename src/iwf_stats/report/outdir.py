@@ -19,15 +19,13 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..errors import OutputRefused as OutputRefused
+
 #: The marker file in every output folder the tool owns: {"tool": "iwf-stats", "kind": ...}.
 MARKER = ".iwf-stats-output.json"
 #: The marker in a temporary folder: which output it was for, and the process that made it.
 STAGING_MARKER = ".iwf-stats-staging.json"
 STAGING_PREFIX = ".iwf-stats-tmp-"
-
-
-class OutputRefused(Exception):
-    """The output folder is not one the tool may write; nothing has been touched."""
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -7,7 +7,6 @@ in the command line's tables. Charts need nothing here: the house style turns ma
 
 from __future__ import annotations
 
-import html
 import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:$])")
@@ -21,11 +20,15 @@ def md(text: object) -> str:
     >>> md("[x](javascript:alert(1)) <script>")
     '\\\\[x\\\\]\\\\(javascript\\\\:alert\\\\(1\\\\)\\\\) &lt;script&gt;'
     """
+    import html  # here, not at the top: the command-line checks never need it
+
     return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
 
 
 def code(text: object) -> str:
     """A string shown as inline code in Markdown (ids): backticks cannot close it early."""
+    import html
+
     return "<code>" + html.escape(str(text)) + "</code>"
 
 
