@@ -28,6 +28,7 @@ import pickle
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,8 +142,9 @@ def _render_task(job: _Job, name: str, task_looks: Sequence[Look]) -> list[Writt
     return written
 
 
-#: The job of the render that forked this worker (set in the parent just before forking).
+#: The job of the render that forked this worker (set in the parent while it forks).
 _JOB: _Job | None = None
+_FORKING = threading.Lock()
 
 
 def _render_forked(job: _Job, tasks: list[Task], jobs: int) -> list[list[Written]]:
@@ -154,9 +156,14 @@ def _render_forked(job: _Job, tasks: list[Task], jobs: int) -> list[list[Written
     _preload(job.formats)  # imported once here, not once per worker
     # Largest first, so that no large chart is left to draw alone at the end.
     order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i][1], job.formats))
-    _JOB = job
-    pool = ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork"),
-                               initializer=_worker_started)
+    with _FORKING:  # one render's job at a time is what a forked worker finds in _JOB
+        _JOB = job
+        try:
+            pool = ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_worker_started)
+            pool.submit(int).result()  # the workers are forked now, each with this job
+        finally:
+            _JOB = None
     try:
         futures = {i: pool.submit(_worker_render, *tasks[i]) for i in order}
         wait(futures.values(), return_when=FIRST_EXCEPTION)
@@ -167,8 +174,6 @@ def _render_forked(job: _Job, tasks: list[Task], jobs: int) -> list[list[Written
     except BaseException:
         _stop(pool)
         raise
-    finally:
-        _JOB = None
     pool.shutdown()
     return done
 
