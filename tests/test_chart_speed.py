@@ -71,6 +71,21 @@ def test_workers_write_the_same_files_as_one_process_byte_for_byte(
     assert len(one_by_one) == 1 + len(NAMES) * (2 * 7 + 2 * 6)  # manifest; web has the 2× PNG, print not
 
 
+def test_where_no_worker_can_start_the_charts_are_drawn_here(
+        ctx: tuple[Dataset, CheckReport], one_by_one: dict[str, bytes], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """No /dev/shm for the pool's locks (some containers): the same files, from this process."""
+    import concurrent.futures
+
+    def no_semaphores(*_args: object, **_kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_semaphores)
+    out = tmp_path / "here"
+    render(ctx[0], out, only=NAMES, report=ctx[1], styles=STYLES, jobs=2)
+    assert files(out) == one_by_one
+
+
 def test_speedups_change_no_byte(ctx: tuple[Dataset, CheckReport], one_by_one: dict[str, bytes],
                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Shared text sizes and in-memory fonts off: the same files."""

@@ -32,7 +32,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -43,6 +43,9 @@ from .base import Chart
 from .png import png
 from .speed import fast_rendering
 from .style import METADATA, SIZES, THEMES, Look, look
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 FORMATS = ("png", "svg", "pdf")
 MANIFEST = "manifest.json"
@@ -100,9 +103,8 @@ def render(ds: Dataset, out_dir: Path, only: Sequence[str] | None = None,
                  for name in names for size in dict.fromkeys(lk.size for lk in styles)]
         job = _Job(ds, report, staging, tuple(formats))
         with fast_rendering():
-            if jobs > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
-                done = _render_forked(job, tasks, jobs)
-            else:
+            done = _render_forked(job, tasks, jobs) if jobs > 1 and len(tasks) > 1 else None
+            if done is None:
                 done = [_render_task(job, name, task_looks) for name, task_looks in tasks]
         by_look = {(w.name, lk): w for (name, task_looks), ws in zip(tasks, done, strict=True)
                    for lk, w in zip(task_looks, ws, strict=True)}
@@ -147,23 +149,26 @@ _JOB: _Job | None = None
 _FORKING = threading.Lock()
 
 
-def _render_forked(job: _Job, tasks: list[Task], jobs: int) -> list[list[Written]]:
-    """Draw `tasks` in `jobs` forked workers; the results in the order of `tasks`. The first
-    failure stops every worker (none is left writing) and is raised here."""
+def _render_forked(job: _Job, tasks: list[Task], jobs: int) -> list[list[Written]] | None:
+    """Draw `tasks` in `jobs` forked workers; the results in the order of `tasks`, or None
+    where no worker can be started (no fork, no shared semaphores): then nothing was drawn.
+    The first failure stops every worker (none is left writing) and is raised here."""
     global _JOB
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_EXCEPTION, wait
 
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
     _preload(job.formats)  # imported once here, not once per worker
     # Largest first, so that no large chart is left to draw alone at the end.
     order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i][1], job.formats))
     with _FORKING:  # one render's job at a time is what a forked worker finds in _JOB
         _JOB = job
         try:
-            pool = ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_worker_started)
-            pool.submit(int).result()  # the workers are forked now, each with this job
+            pool = _start_workers(min(jobs, len(tasks)))
         finally:
             _JOB = None
+    if pool is None:
+        return None
     try:
         futures = {i: pool.submit(_worker_render, *tasks[i]) for i in order}
         wait(futures.values(), return_when=FIRST_EXCEPTION)
@@ -176,6 +181,25 @@ def _render_forked(job: _Job, tasks: list[Task], jobs: int) -> list[list[Written
         raise
     pool.shutdown()
     return done
+
+
+def _start_workers(n: int) -> ProcessPoolExecutor | None:
+    """A pool of `n` workers, forked now (each with the job set), or None if they cannot be
+    started here (no /dev/shm for the pool's locks, no processes left): then nothing is lost
+    and the charts are drawn in this process."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_worker_started)
+    except (OSError, ImportError, NotImplementedError):
+        return None
+    try:
+        pool.submit(int).result()  # with fork, every worker starts at the first task
+    except (OSError, BrokenProcessPool):
+        _stop(pool)
+        return None
+    return pool
 
 
 def _cost(task_looks: Sequence[Look], formats: Sequence[str]) -> float:
