@@ -8,7 +8,7 @@ hash salt, text drawn as paths.
 
 Speed (every chart in every size and theme is over a thousand files): each chart is drawn
 once per look and saved in every format from that one figure; PNGs are written by
-`png` (the same pixels as matplotlib's PNG, a third of the time); text sizes measured
+`png` (the same pixels as matplotlib's PNG, a quarter of the time); text sizes measured
 for one figure serve the next and fonts are read from memory (`speed`); and with `jobs` > 1 the
 charts are drawn by that many worker processes, forked once the data is loaded and the
 backends imported. Each worker writes its files into the staging folder, so the result
