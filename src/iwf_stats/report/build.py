@@ -348,13 +348,16 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
     to_run = [s for s in notebooks if not reuse(s)]
     charts_step = by_name["charts"]
     charts_reused = reuse(charts_step)
-    # The charts render in a child process (forked before any thread exists, so it holds no
-    # lock a thread might own) while the notebooks run here: neither waits on the other's GIL.
-    renderer = [] if charts_reused else _start_chart_renderer(ds, report, staging / "charts")
+    # The Jupyter machinery is imported first, while this process has both cores to itself:
+    # imported beside the chart renderers it took four times as long, and no notebook could
+    # start before it was done.
     if to_run:
         from .notebooks import preload
 
         preload()
+    # The charts render in child processes (forked before any thread exists, so they hold no
+    # lock a thread might own) while the notebooks run here: neither waits on the other's GIL.
+    renderer = [] if charts_reused else _start_chart_renderer(ds, report, staging / "charts")
     # Every notebook starts at once (one that shows charts draws them itself, with the same
     # call), so kernel start-up overlaps the rendering.
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

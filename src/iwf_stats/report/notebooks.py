@@ -33,7 +33,13 @@ class NotebookError(Exception):
 
 def preload() -> None:
     """Import the Jupyter machinery once, in the calling thread: importing it from several
-    threads at once trips over half-initialised modules."""
+    threads at once trips over half-initialised modules.
+
+    nbformat imports jsonschema, which imports `rfc3987_syntax` when it is installed (JupyterLab,
+    in the development pins, brings it) and that builds a parser for IRIs at import: 2.3 s of
+    every build on this machine, for a format no notebook schema uses. jsonschema treats the
+    module as optional, so the build runs as it does without it (as `make report` installs it)."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import jupyter_client.manager  # noqa: F401
     import nbclient  # noqa: F401
     import nbformat  # noqa: F401
