@@ -161,3 +161,21 @@ def test_main_called_in_process_returns_instead_of_exiting(capsys: pytest.Captur
 
     assert main(["validate"]) == 0  # only `run`, the console script, ends the process early
     assert capsys.readouterr().out.startswith("Valid:")
+
+
+@pytest.mark.parametrize("args", [["validate"], ["check"], ["check", "--json"]])
+def test_a_reader_that_closes_the_pipe_gets_a_quiet_exit(args: list[str]) -> None:
+    """`iwf-stats check | head`: the reader is gone before the output is written. Before, this
+    printed "Broken pipe" (or, for --json, a traceback) and exited 2 or 1; now nothing is
+    said and the status is 141 (128 + SIGPIPE, as a shell reports it)."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "iwf_stats", *args], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141
+    assert done.stderr == ""

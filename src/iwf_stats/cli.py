@@ -4,7 +4,8 @@ Only this module prints or chooses exit codes. Exit status: 0 success; 1 a check
 failed (a claim no longer reproduces as recorded, a notebook failed, or a source's page
 no longer holds its quotes or could not be reached); 2 the data is
 invalid, the command was misused or an output cannot be written; 3 an internal error
-(a bug: run with IWF_STATS_DEBUG=1 to see the traceback).
+(a bug: run with IWF_STATS_DEBUG=1 to see the traceback); 130 interrupted (Ctrl-C); 141 the
+reader of the output closed it early (`iwf-stats check | head`), which is said nowhere.
 
 The claims ledger is checked against a valid dataset, so when the data itself is invalid
 the data's problems are reported first and the ledger's after they are fixed.
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from .online import FetchSettings, SourceCheck
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_INVALID, EXIT_INTERNAL = 0, 1, 2, 3
+#: The reader of the output closed it early (`| head`): quiet, and 128 + SIGPIPE, as a shell reports it.
+EXIT_BROKEN_PIPE = 141
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
@@ -389,12 +392,22 @@ def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
     return code
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of what the closed pipe did
+    not take cannot fail again and print a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def _exit_now(code: int) -> NoReturn:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:  # a reader that stopped early (`| head`): the output is theirs to cut
-        pass
+        _silence_stdout()
     except OSError:
         code = code or EXIT_INVALID
     os._exit(code)
@@ -418,6 +431,9 @@ def _dispatch(args: argparse.Namespace, func: Callable[[argparse.Namespace], int
     except KeyboardInterrupt:
         print("iwf-stats: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `iwf-stats check | head`: the reader has what it wanted
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except OSError as e:  # an output folder that cannot be written, a disk that is full
         if as_json:
             _json_failure(args, [_error(str(e.strerror or e), e.filename)])
