@@ -406,8 +406,9 @@ def _exit_now(code: int) -> NoReturn:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except BrokenPipeError:  # a reader that stopped early (`| head`): the output is theirs to cut
+    except BrokenPipeError:  # the reader went away before the last flush: as in `_dispatch`
         _silence_stdout()
+        code = code or EXIT_BROKEN_PIPE
     except OSError:
         code = code or EXIT_INVALID
     os._exit(code)

@@ -27,16 +27,11 @@ def checkout_root() -> Path | None:
     return root if PACKAGE.parent.name == "src" and (root / "pyproject.toml").is_file() else None
 
 
-def _packaged(name: str) -> Path | None:
-    """A folder shipped inside the installed package, as a real path (the loader and the build
-    need files on disk; wheels are installed unpacked), or None when the package has none."""
-    path = PACKAGE / name
-    return path if path.is_dir() else None
-
-
 def _shipped(name: str, repo_folder: str) -> Path | None:
-    packaged = _packaged(name)
-    if packaged is not None:
+    """The package's folder `name` (a wheel is installed unpacked, so it is a real folder on
+    disk, as the loader and the build need), else the checkout's `repo_folder`, else None."""
+    packaged = PACKAGE / name
+    if packaged.is_dir():
         return packaged
     root = checkout_root()
     return root / repo_folder if root is not None else None

@@ -282,6 +282,11 @@ def year_on_year(ds: Dataset, opts: Options) -> Chart:
     # A rise whose label would touch a neighbour's is set higher, a label's height at a time,
     # before it is left out: at the web size a label is a little wider than a bar's pitch.
     tier = look.font(SMALL_PT) * 1.3
+    # ...hanging from its bar by a hairline, drawn only for a label that was raised.
+    leaders = {id(t): ax.annotate("", t.xy, xytext=(0, 0), textcoords="offset points", visible=False,
+                                  arrowprops={"arrowstyle": "-", "color": theme.grey, "lw": look.pt(0.8),
+                                              "shrinkA": look.pt(2), "shrinkB": look.pt(2)})
+               for t in optional}
 
     def arrange(renderer: RendererBase) -> None:
         ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
@@ -296,15 +301,10 @@ def year_on_year(ds: Dataset, opts: Options) -> Chart:
         for _ in range(2):  # widening the limits moves the bars: place, widen, place again
             place_labels(ax, order, renderer, spots, avoid_bars=True, inside=False, optional=optional)
             keep_inside(ax, labels, renderer, "xy")
-        for t in optional:  # a raised label hangs from its bar by a hairline
+        for t in optional:
             leader = leaders[id(t)]
             leader.xyann = (0.0, t.xyann[1])
             leader.set_visible(t.get_visible() and t.xyann[1] > gap + tier / 2)
-
-    leaders = {id(t): ax.annotate("", t.xy, xytext=(0, 0), textcoords="offset points", visible=False,
-                                  arrowprops={"arrowstyle": "-", "color": theme.grey, "lw": look.pt(0.8),
-                                              "shrinkA": look.pt(2), "shrinkB": look.pt(2)})
-               for t in optional}
     falls = [b.year for _, b, p in changes if p < 0]
     latest = changes[-1]
     title = "Change in webpages actioned on the year before"

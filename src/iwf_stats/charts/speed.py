@@ -69,7 +69,7 @@ def shared_text_metrics() -> Iterator[None]:
     import matplotlib.text as mtext
 
     original = getattr(mtext, _METRICS)
-    if getattr(original, "shared", False):  # already inside such a block
+    if getattr(original, "run_wide", False):  # already inside such a block
         yield
         return
     cache: dict[tuple[Any, ...], tuple[float, float, float]] = {}
@@ -89,7 +89,7 @@ def shared_text_metrics() -> Iterator[None]:
             found = cache[key] = original(renderer, text, fontprop, ismath, dpi)
         return found
 
-    metrics.shared = True  # type: ignore[attr-defined]
+    metrics.run_wide = True  # type: ignore[attr-defined]
     setattr(mtext, _METRICS, metrics)
     try:
         yield
