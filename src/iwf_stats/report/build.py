@@ -340,7 +340,7 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
 
         stem = step.name.split(":", 1)[1]
         announce(step, "executing")
-        nb = execute(notebooks_dir / f"{stem}.ipynb", nb_env)
+        nb = execute(notebooks_dir / f"{stem}.ipynb", nb_env, factory)
         write_outputs(nb, staging / "notebooks", stem, dated)
         announce(step, "done")
 
@@ -348,44 +348,50 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
     to_run = [s for s in notebooks if not reuse(s)]
     charts_step = by_name["charts"]
     charts_reused = reuse(charts_step)
-    # The Jupyter machinery is imported first, while this process has both cores to itself:
-    # imported beside the chart renderers it took four times as long, and no notebook could
-    # start before it was done.
+    # The kernels' factory starts first and imports what they need while this process imports
+    # the Jupyter machinery, before the chart renderers start: imported beside them it took four
+    # times as long, and no notebook could start before it was done.
+    factory = None
     if to_run:
-        from .notebooks import preload
+        from .notebooks import kernel_factory, preload
 
+        factory = kernel_factory(env, notebooks_dir)
         preload()
-    # The charts render in child processes (forked before any thread exists, so they hold no
-    # lock a thread might own) while the notebooks run here: neither waits on the other's GIL.
-    renderer = [] if charts_reused else _start_chart_renderer(ds, report, staging / "charts")
-    # Every notebook starts at once (one that shows charts draws them itself, with the same
-    # call), so kernel start-up overlaps the rendering.
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending = {s.name: pool.submit(run_notebook, s, env) for s in to_run}
-        failed: str | None = None
-        if not charts_reused:
-            from ..charts import chart_names
+    try:
+        # The charts render in child processes (forked before any thread exists, so they hold no
+        # lock a thread might own) while the notebooks run here: neither waits on the other's GIL.
+        renderer = [] if charts_reused else _start_chart_renderer(ds, report, staging / "charts")
+        # Every notebook starts at once (one that shows charts draws them itself, with the same
+        # call), so kernel start-up overlaps the rendering.
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            pending = {s.name: pool.submit(run_notebook, s, env) for s in to_run}
+            failed: str | None = None
+            if not charts_reused:
+                from ..charts import chart_names
 
-            announce(charts_step, f"rendering {len(chart_names(ds))} charts")
-            failed = _finish_chart_renderer(renderer, ds, report, staging / "charts")
-            if not failed:
-                result.ran.append(charts_step.name)
-                announce(charts_step, "done")
-        errors: list[Exception] = []
-        for name, fut in pending.items():
-            try:
-                fut.result()
-                result.ran.append(name)
-            except Exception as e:  # every notebook is awaited, then the first failure reported
-                errors.append(e)
-        if failed:
-            raise BuildError(f"charts: {failed}")
-        if errors:
-            from .notebooks import NotebookError
+                announce(charts_step, f"rendering {len(chart_names(ds))} charts")
+                failed = _finish_chart_renderer(renderer, ds, report, staging / "charts")
+                if not failed:
+                    result.ran.append(charts_step.name)
+                    announce(charts_step, "done")
+            errors: list[Exception] = []
+            for name, fut in pending.items():
+                try:
+                    fut.result()
+                    result.ran.append(name)
+                except Exception as e:  # every notebook is awaited, then the first failure reported
+                    errors.append(e)
+            if failed:
+                raise BuildError(f"charts: {failed}")
+            if errors:
+                from .notebooks import NotebookError
 
-            if isinstance(errors[0], NotebookError):
-                raise BuildError(f"notebook {errors[0]}") from None
-            raise errors[0]
+                if isinstance(errors[0], NotebookError):
+                    raise BuildError(f"notebook {errors[0]}") from None
+                raise errors[0]
+    finally:
+        if factory is not None:
+            factory.close()
 
     step = by_name["site"]
     if not reuse(step):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .dated import Dated
+    from .kernels import KernelFactory
 
 #: The kernel the notebooks declare; `make` installs it into the project's environment.
 KERNEL_NAME = "iwf-stats"
@@ -57,28 +58,59 @@ def kernel_name() -> str:
     return "python3"
 
 
-def execute(path: Path, env: dict[str, str]) -> Any:
+def kernel_factory(env: dict[str, str], cwd: Path) -> KernelFactory | None:
+    """A factory of the project's kernels (`kernels`), started now so that it imports while
+    the build does other work; None where kernels cannot be forked (they then start as usual)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    from .kernels import KernelFactory, available, interpreter
+
+    if not available():
+        return None
+    try:
+        argv = KernelSpecManager().get_kernel_spec(kernel_name()).argv
+    except NoSuchKernel:
+        return None
+    prefix = interpreter(argv)
+    return KernelFactory(prefix, env, str(cwd)) if prefix else None
+
+
+def execute(path: Path, env: dict[str, str], factory: KernelFactory | None = None) -> Any:
     """Run every cell; return the executed notebook. Talks to the kernel over local IPC
-    sockets, not TCP, so a build opens no network port at all."""
+    sockets, not TCP, so a build opens no network port at all. With a `factory`, the kernel
+    is forked from it where it may be (`kernels`), else started as a new process."""
     import nbformat
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     original = copy.deepcopy(nb)
     # Each kernel gets its own folder for its IPC sockets, so kernels run side by side.
     sockets = tempfile.mkdtemp(prefix="iwf-stats-kernel-")
-    km = KernelManager(kernel_name=kernel_name(), transport="ipc", ip=os.path.join(sockets, "k"))
+    km = AsyncKernelManager(kernel_name=kernel_name(), transport="ipc", ip=os.path.join(sockets, "k"))
+    if factory is not None:
+        from .kernels import use_factory
+
+        use_factory(km, factory)
     client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT_S, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
+    started: list[int] = []  # the cells sent to the kernel, by index
+    client.on_cell_execute = lambda cell, cell_index: started.append(cell_index)
     try:
         client.execute(env=env)
     except (CellExecutionError, CellTimeoutError) as e:
         raise _failure(path.name, nb, original, e) from None
+    except DeadKernelError:
+        cell = started[-1] if started else None
+        src = original.cells[cell].source if cell is not None else ""
+        raise NotebookError(path.name, None if cell is None else cell + 1, src,
+                            "the kernel stopped (it exited or was killed)") from None
     finally:
         if km.has_kernel:  # nbclient leaves a kernel it did not start itself running
-            km.shutdown_kernel(now=True)
+            from jupyter_core.utils import run_sync
+
+            run_sync(km.shutdown_kernel)(now=True)
         shutil.rmtree(sockets, ignore_errors=True)
     return nb
 
@@ -96,7 +128,7 @@ def _failure(name: str, nb: Any, original: Any, e: Exception) -> NotebookError:
     return NotebookError(name, None, "", str(e).strip().splitlines()[-1])
 
 
-_CONVERT = threading.Lock()
+_CONVERT = threading.RLock()
 
 
 def write_outputs(nb: Any, folder: Path, stem: str, dated: Dated) -> None:
@@ -144,16 +176,71 @@ def clean_html(element: Any) -> str:
 
 def to_html_fragment(nb: Any) -> str:
     """The notebook's cells as HTML, sanitised (nbconvert's `sanitize_html`, with the
-    allowlist above): no scripts and nothing loaded from elsewhere, whatever the data says."""
+    allowlist above): no scripts and nothing loaded from elsewhere, whatever the data says.
+
+    The inline images' base64 text is set aside while the page is made: the sanitiser and
+    nbconvert's HTML parser read every character of it one at a time in Python (a chart is
+    100,000 of them), for text that can hold nothing but letters, digits, `+`, `/` and `=`.
+    Each image's text is replaced by a placeholder of letters and digits and put back in the
+    finished page; only text made of those characters alone is set aside (anything else is
+    sanitised as it is). The exporter, whose templates take half a second to compile, is
+    made once per process (conversions take turns)."""
+    with _CONVERT:
+        bare, payloads = _images_set_aside(nb)
+        body, _ = _exporter().from_notebook_node(bare)
+    html = str(body)
+    for token, payload in payloads.items():
+        html = html.replace(token, payload)
+    return accessible(html)
+
+
+_EXPORTERS: list[Any] = []
+#: An inline image in an HTML output, and the base64 text a PNG output holds.
+_INLINE_IMAGE = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]{64,})")
+_BASE64 = re.compile(r"[A-Za-z0-9+/=\n]{64,}")
+
+
+def _exporter() -> Any:
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="basic")  # type: ignore[no-untyped-call]
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.sanitize_html = True
-    exporter.register_filter("clean_html", clean_html)  # type: ignore[no-untyped-call]
-    body, _ = exporter.from_notebook_node(nb)
-    return accessible(str(body))
+    if not _EXPORTERS:
+        exporter = HTMLExporter(template_name="basic")  # type: ignore[no-untyped-call]
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+        exporter.sanitize_html = True
+        exporter.register_filter("clean_html", clean_html)  # type: ignore[no-untyped-call]
+        _EXPORTERS.append(exporter)
+    return _EXPORTERS[0]
+
+
+def _images_set_aside(nb: Any) -> tuple[Any, dict[str, str]]:
+    """A copy of `nb` whose images' base64 text is replaced by placeholders, and the texts by
+    placeholder. A placeholder is `iwfimage`, a number and `x`, made longer until no such
+    text occurs in the notebook already."""
+    import json
+
+    whole = json.dumps(nb)
+    prefix = "iwfimage"
+    while prefix in whole:
+        prefix += "q"
+    payloads: dict[str, str] = {}
+
+    def aside(payload: str) -> str:
+        token = f"{prefix}{len(payloads)}x"
+        payloads[token] = payload
+        return token
+
+    bare = copy.deepcopy(nb)
+    for cell in bare.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if isinstance(data.get("text/html"), str):
+                data["text/html"] = _INLINE_IMAGE.sub(lambda m: "data:image/png;base64," + aside(m[1]),
+                                                      data["text/html"])
+            png = data.get("image/png")
+            if isinstance(png, str) and _BASE64.fullmatch(png):
+                data["image/png"] = aside(png)
+    return bare, payloads
 
 
 def accessible(fragment: str) -> str:

@@ -1,0 +1,131 @@
+"""Kernels forked from a factory (`report.kernels`): the same outputs as new kernels, and the
+usual start wherever a fork would not be the same kernel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from iwf_stats.report import kernels
+from iwf_stats.report.kernels import KernelFactory, interpreter
+from iwf_stats.report.notebooks import NotebookError, execute, kernel_factory, preload
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+
+pytestmark = pytest.mark.skipif(not kernels.available(), reason="kernels are forked only where pidfd exists")
+
+
+@pytest.fixture(scope="module")
+def env() -> dict[str, str]:
+    preload()
+    return {**os.environ, "IWF_STATS_DATA": str(REPO / "data"), "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg",
+            "SOURCE_DATE_EPOCH": "0"}
+
+
+def _outputs(nb: nbformat.NotebookNode) -> list[object]:
+    return [(c.get("execution_count"), c.get("outputs")) for c in nb.cells if c.cell_type == "code"]
+
+
+def _notebook(folder: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src, id=f"cell-{i}") for i, src in enumerate(cells)]
+    path = folder / "probe.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _factory(env: dict[str, str], cwd: Path, **kw: object) -> KernelFactory:
+    made = kernel_factory(env, cwd) if not kw else KernelFactory(_interpreter(), env, str(cwd), **kw)  # type: ignore[arg-type]
+    assert made is not None, "the project's kernel (make installs it) runs ipykernel's launcher"
+    return made
+
+
+def _interpreter() -> list[str]:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from iwf_stats.report.notebooks import kernel_name
+
+    prefix = interpreter(KernelSpecManager().get_kernel_spec(kernel_name()).argv)
+    assert prefix is not None
+    return prefix
+
+
+def test_every_notebook_gives_the_same_outputs_in_a_forked_kernel(env: dict[str, str]) -> None:
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    with _factory(env, NOTEBOOKS) as factory:
+        forked = {p.name: execute(p, env, factory) for p in paths}
+        assert factory.forked == len(paths)
+    for p in paths:
+        assert _outputs(forked[p.name]) == _outputs(execute(p, env)), p.name
+
+
+def test_a_forked_kernel_sees_a_fresh_kernel_state(env: dict[str, str], tmp_path: Path) -> None:
+    """The hash seed of the factory's environment, pandas' kernel defaults (pandas was
+    imported by the factory, not in a kernel), and a cwd and environment of its own."""
+    probe = _notebook(tmp_path, "import os, pandas\nprint(hash('iwf-stats'), pandas.get_option('display.max_columns'))",
+                      "print(os.getcwd() == os.environ['PWD_PROBE'], 'CHECK' in os.environ)")
+    env = {**env, "PWD_PROBE": str(tmp_path)}
+    with _factory(env, tmp_path) as factory:
+        nb = execute(probe, env, factory)
+        assert factory.forked == 1
+    seeded = subprocess.run([sys.executable, "-c", "print(hash('iwf-stats'))"], env={**env, "PYTHONHASHSEED": "0"},
+                            capture_output=True, text=True, check=True).stdout.split()[0]
+    first, second = (c.outputs[0]["text"].split() for c in nb.cells)
+    assert first == [seeded, "20"]
+    assert second == ["True", "False"]
+
+
+def test_a_kernel_with_another_environment_starts_as_a_new_process(env: dict[str, str], tmp_path: Path) -> None:
+    probe = _notebook(tmp_path, "import os\nprint(os.environ['PYTHONHASHSEED'])")
+    with _factory(env, tmp_path) as factory:
+        nb = execute(probe, {**env, "PYTHONHASHSEED": "1"}, factory)
+        assert factory.forked == 0
+    assert nb.cells[0].outputs[0]["text"] == "1\n"
+
+
+def test_a_factory_that_cannot_start_leaves_the_kernels_to_start_as_usual(env: dict[str, str],
+                                                                          tmp_path: Path) -> None:
+    probe = _notebook(tmp_path, "print(6 * 7)")
+    with _factory(env, tmp_path, preload=("iwf_stats_no_such_module",)) as factory:
+        nb = execute(probe, env, factory)
+        assert factory.forked == 0
+    assert nb.cells[0].outputs[0]["text"] == "42\n"
+
+
+def test_a_forked_kernel_that_dies_fails_its_notebook_and_nothing_is_left_running(env: dict[str, str],
+                                                                                   tmp_path: Path) -> None:
+    probe = _notebook(tmp_path, "import os\nprint(os.getpid(), flush=True)", "os._exit(3)", "print('never')")
+    with _factory(env, tmp_path) as factory:
+        with pytest.raises(NotebookError, match=r"probe.ipynb: cell 2 \(os._exit\(3\)\) failed: the kernel stopped"):
+            execute(probe, env, factory)
+        assert factory.forked == 1
+        factory_pid = factory._proc.pid
+    assert factory._proc.returncode is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(factory_pid, 0)
+
+
+def test_a_new_kernel_that_dies_fails_its_notebook_at_once(env: dict[str, str], tmp_path: Path) -> None:
+    """It used to hang the build: the blocking client waited for output the dead kernel
+    would never send, and nbclient's check that the kernel lives never ran."""
+    probe = _notebook(tmp_path, "import os", "os._exit(3)")
+    with pytest.raises(NotebookError, match=r"cell 2 .* the kernel stopped"):
+        execute(probe, env)
+
+
+def test_kernels_are_forked_only_for_this_interpreter_running_the_launcher() -> None:
+    me = sys.executable
+    assert interpreter([me, "-m", "ipykernel_launcher", "-f", "{connection_file}"]) == [me]
+    assert interpreter([me, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}"]) == \
+        [me, "-Xfrozen_modules=off"]
+    assert interpreter(["/usr/bin/python3-other", "-m", "ipykernel_launcher", "-f", "{connection_file}"]) is None
+    assert interpreter([me, "-m", "other_launcher", "-f", "{connection_file}"]) is None
+    assert interpreter([me, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--debug"]) is None
+    assert interpreter([me, "kernel.py"]) is None
+    assert interpreter([]) is None
