@@ -129,3 +129,41 @@ def test_kernels_are_forked_only_for_this_interpreter_running_the_launcher() -> 
     assert interpreter([me, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--debug"]) is None
     assert interpreter([me, "kernel.py"]) is None
     assert interpreter([]) is None
+
+
+# Notebook pages: inline images set aside while the page is sanitised -----------------------
+
+def _with_outputs(*outputs: dict[str, object]) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x", id="c")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=o) for o in outputs]
+    nb.cells = [cell]
+    return nb
+
+
+def test_images_set_aside_come_back_whole_and_the_rest_is_still_sanitised() -> None:
+    import base64
+
+    from iwf_stats.report.notebooks import _EXPORTERS, to_html_fragment
+
+    png = base64.b64encode(bytes(range(256)) * 4).decode()
+    html = (f'<p>iwfimage0x stays text</p><img src="data:image/png;base64,{png}" alt="a chart">'
+            '<script>alert(1)</script><img src="https://elsewhere.example/x.png">')
+    page = to_html_fragment(_with_outputs({"text/html": html}, {"image/png": png, "text/plain": "fig"}))
+    assert page.count(png) == 2
+    assert "iwfimage0x stays text" in page
+    assert "<script" not in page and "elsewhere.example" not in page
+    # The same page as the exporter makes of the notebook as it is, images and all.
+    plain = _EXPORTERS[0].from_notebook_node(_with_outputs({"text/html": html},
+                                                           {"image/png": png, "text/plain": "fig"}))[0]
+    from iwf_stats.report.notebooks import accessible
+
+    assert page == accessible(str(plain))
+
+
+def test_an_image_whose_text_is_not_base64_is_sanitised_as_it_is() -> None:
+    from iwf_stats.report.notebooks import to_html_fragment
+
+    sneaky = 'data:image/png;base64,' + "A" * 80 + '" onerror="alert(1)'
+    page = to_html_fragment(_with_outputs({"text/html": f'<img src="{sneaky}" alt="x">'}))
+    assert "onerror" not in page
