@@ -167,3 +167,18 @@ def test_an_image_whose_text_is_not_base64_is_sanitised_as_it_is() -> None:
     sneaky = 'data:image/png;base64,' + "A" * 80 + '" onerror="alert(1)'
     page = to_html_fragment(_with_outputs({"text/html": f'<img src="{sneaky}" alt="x">'}))
     assert "onerror" not in page
+
+
+def test_a_factory_that_never_answers_is_not_waited_on_for_ever(env: dict[str, str], tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A factory stuck in its imports: after the time allowed, the kernel starts as usual,
+    and the stuck factory is ended with the build."""
+    monkeypatch.setattr(kernels, "READY_TIMEOUT_S", 0.5)
+    (tmp_path / "stuck_import_probe.py").write_text("import time\ntime.sleep(60)\n")
+    env = {**env, "PYTHONPATH": str(tmp_path)}
+    probe = _notebook(tmp_path, "print('started as usual')")
+    with _factory(env, tmp_path, preload=("stuck_import_probe",)) as factory:
+        nb = execute(probe, env, factory)
+        assert factory.forked == 0
+    assert factory._proc.returncode is not None
+    assert nb.cells[0].outputs[0]["text"] == "started as usual\n"

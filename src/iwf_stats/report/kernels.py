@@ -47,6 +47,9 @@ PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "matplotlib.py
 #: Environment variables jupyter_client sets for each kernel; every other one must match.
 _PER_KERNEL = ("JPY_PARENT_PID", "JPY_SESSION_NAME")
 _READY = "ready"
+#: Longest the build waits for the factory's imports, and for a fork, before it starts the
+#: kernel as a new process instead (a factory that is stuck is not waited on for ever).
+READY_TIMEOUT_S, FORK_TIMEOUT_S = 120.0, 30.0
 
 
 def available() -> bool:
@@ -67,6 +70,7 @@ class KernelFactory:
         self._ready: bool | None = None
         self.forked = 0  # kernels forked so far
         code = f"from iwf_stats.report.kernels import serve; serve({list(preload)!r})"
+        # Raises OSError when no process can be started (kernel_factory then does without).
         self._proc = subprocess.Popen([*self.interpreter, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       stderr=subprocess.DEVNULL, env=self.env, cwd=cwd, text=True)
 
@@ -77,12 +81,12 @@ class KernelFactory:
             try:
                 stdin, stdout = self._pipes()
                 if self._ready is None:
-                    self._ready = stdout.readline().strip() == _READY
+                    self._ready = _readline(stdout, READY_TIMEOUT_S) == _READY
                 if not self._ready:
                     return None
                 stdin.write(json.dumps({"connection_file": connection_file, "env": env, "cwd": cwd}) + "\n")
                 stdin.flush()
-                answer = stdout.readline().strip()
+                answer = _readline(stdout, FORK_TIMEOUT_S)
             except (OSError, ValueError):
                 self._ready = False
                 return None
@@ -122,6 +126,14 @@ class KernelFactory:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _readline(pipe: IO[str], timeout: float) -> str:
+    """The factory's next line, or "" when none comes within `timeout` seconds. (The factory
+    answers one line per request, so nothing is ever left in the pipe's buffer that `select`
+    would not see.)"""
+    ready, _, _ = select.select([pipe], [], [], timeout)
+    return pipe.readline().strip() if ready else ""
 
 
 class ForkedKernel:

@@ -72,7 +72,12 @@ def kernel_factory(env: dict[str, str], cwd: Path) -> KernelFactory | None:
     except NoSuchKernel:
         return None
     prefix = interpreter(argv)
-    return KernelFactory(prefix, env, str(cwd)) if prefix else None
+    if not prefix:
+        return None
+    try:
+        return KernelFactory(prefix, env, str(cwd))
+    except OSError:  # no process could be started: the kernels will say why, if they cannot either
+        return None
 
 
 def execute(path: Path, env: dict[str, str], factory: KernelFactory | None = None) -> Any:
