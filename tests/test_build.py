@@ -150,6 +150,27 @@ def test_images_carry_alt_text_from_the_charts(workspace: tuple[Path, Path]) -> 
         assert img["alt"] == json.loads((out / "charts" / f"{name}.json").read_text())["alt"]
 
 
+def test_every_figure_a_notebook_draws_reaches_its_page_with_alt_text(workspace: tuple[Path, Path]) -> None:
+    """Notebook 4 drew its own figures with plt.show(), which shows nothing on the build's Agg
+    backend: its page had no charts at all. Each drawn figure (`iwf_stats.chart` or
+    `charts.show`) must be an image of the page, described by its alt text."""
+    import re
+
+    _, out = workspace
+    for nb_path in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb")):
+        code = "".join("".join(c["source"]) for c in json.loads(nb_path.read_text())["cells"]
+                       if c["cell_type"] == "code")
+        drawn = len(re.findall(r"\bshow\(fig\b", code))
+        page = (out / "notebooks" / f"{nb_path.stem}.html").read_text(encoding="utf-8")
+        alts = re.findall(r'<img [^>]*alt="([^"]*)"', page)
+        assert len(re.findall(r"<img ", page)) == len(alts), nb_path.name
+        assert len(alts) >= drawn, nb_path.name
+        for alt in alts:
+            assert len(alt) > 40 and "No description" not in alt, (nb_path.name, alt)
+        if nb_path.name.startswith("04-"):
+            assert drawn > 0, "notebook 4 draws its own figures"
+
+
 def test_second_build_skips_every_step(workspace: tuple[Path, Path]) -> None:
     data, out = workspace
     before = tree_hashes(out)

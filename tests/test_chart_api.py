@@ -128,3 +128,25 @@ def test_editable_exports_keep_text_and_stay_byte_identical(ds: Dataset, tmp_pat
     plain_svg = (tmp_path / "paths" / "hosting.svg").read_text()
     plain_pdf = (tmp_path / "paths" / "hosting.pdf").read_bytes()
     assert "<text" not in plain_svg and b"/Type3" in plain_pdf  # the default: outlines, Type 3
+
+
+def test_show_displays_a_notebook_figure_as_an_image_with_its_alt_text_and_closes_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import IPython.display
+    import matplotlib.pyplot as plt
+
+    from iwf_stats.charts import show
+
+    shown: list[dict[str, str]] = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, raw=False: shown.append(data))
+    fig, ax = plt.subplots(figsize=(4, 3), dpi=100)
+    ax.plot([1, 2], [3, 4])
+    show(fig, 'Line chart: <b>"up"</b> & away')
+    html = shown[0]["text/html"]
+    assert html.startswith('<img src="data:image/png;base64,')
+    assert 'alt="Line chart: &lt;b&gt;&quot;up&quot;&lt;/b&gt; &amp; away"' in html
+    assert 'width="400" height="300"' in html
+    assert not plt.fignum_exists(fig.number)  # closed: an inline backend will not show it again
+    fig2, _ = plt.subplots()
+    with pytest.raises(ValueError, match="alt text"):
+        show(fig2, "  ")
+    plt.close(fig2)

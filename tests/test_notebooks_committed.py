@@ -46,3 +46,13 @@ def test_no_figures_typed_into_notebooks(path) -> None:  # type: ignore[no-untyp
         assert not re.search(r"\b\d{1,3},\d{3}\b", text), (path.name, text[:60])
         typed_years = [y for y in re.findall(r"\b(20[0-9]{2})\b", text)]
         assert typed_years == [], (path.name, typed_years)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_figure_is_shown_with_plt_show(path) -> None:  # type: ignore[no-untyped-def]
+    """The build runs the kernels on Agg, where plt.show() shows nothing: a figure is shown with
+    `iwf_stats.charts.show(fig, alt)`, which also gives it alt text."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert "plt.show()" not in "".join(cell["source"]), path.name

@@ -52,11 +52,7 @@ class HouseFigure(Figure):
         return buf.getvalue()
 
     def _repr_html_(self) -> str:
-        w, h = self.look.size.pixels
-        data = base64.b64encode(self.png()).decode("ascii")
-        alt = html.escape(self.chart.alt if hasattr(self, "chart") else "")
-        return (f'<img src="data:image/png;base64,{data}" alt="{alt}" width="{w}" height="{h}" '
-                f'style="max-width: 100%; height: auto">')
+        return _img(self.png(), self.chart.alt if hasattr(self, "chart") else "", self.look.size.pixels)
 
     def _ipython_display_(self) -> None:
         # One image with its alt text, whatever backend the kernel runs (the build uses Agg).
@@ -67,6 +63,35 @@ class HouseFigure(Figure):
     def __repr__(self) -> str:
         name = self.chart.name if hasattr(self, "chart") else "chart"
         return f"<chart {name}: {self.chart.title if hasattr(self, 'chart') else ''}>"
+
+
+def _img(png: bytes, alt: str, pixels: tuple[int, int]) -> str:
+    """An inline image with its alt text (escaped: it is built from the data), at most as wide
+    as the page."""
+    w, h = pixels
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" width="{w}" height="{h}" '
+            f'style="max-width: 100%; height: auto">')
+
+
+def show(fig: Figure, alt: str) -> None:
+    """Show a notebook's own matplotlib figure as an image with `alt` as its text, then close
+    it: `plt.show()` shows nothing on the Agg backend the build runs its kernels on (the
+    figure would be missing from the published page), and an image without alt text says
+    nothing to a screen reader. Closed, it is not shown a second time by Jupyter's inline
+    backend. Saved with the same writer as the charts, without varying metadata."""
+    from IPython.display import display
+
+    from .png import png
+
+    if not alt.strip():
+        raise ValueError("a figure needs alt text: say what it shows, with its main numbers")
+    w, h = fig.get_size_inches() * fig.dpi
+    display({"text/html": _img(png(fig, fig.dpi), alt, (round(w), round(h))), "text/plain": alt},  # type: ignore[no-untyped-call]
+            raw=True)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
 
 
 def chart_names(ds: Dataset) -> list[str]:
