@@ -40,7 +40,7 @@ from ..claims import CheckReport
 from ..dataset import Dataset
 from .api import HouseFigure, chart, chart_names
 from .base import Chart
-from .png import png
+from .png import encode, flatten, halve, pixels
 from .speed import fast_rendering
 from .style import METADATA, SIZES, THEMES, Look, look
 
@@ -264,15 +264,25 @@ def _write_chart(fig: HouseFigure, ds: Dataset, folder: Path, formats: Sequence[
     files: dict[str, bytes] = {f"{stem}.csv": csv_bytes, f"{stem}.txt": (chart.alt + "\n").encode()}
     for fmt in formats:
         if fmt == "png":
-            files[f"{stem}.png"] = png(chart.figure, lk.size.dpi)
-            if lk.size.retina:
-                files[f"{stem}@2x.png"] = png(chart.figure, lk.size.dpi * 2)
+            files.update(_pngs(chart, stem, lk))
         else:
             files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
     files[f"{stem}.json"] = _json(chart, ds, lk, csv_bytes, formats)
     for fname, data in files.items():
         (folder / fname).write_bytes(data)
     return list(files)
+
+
+def _pngs(chart: Chart, stem: str, lk: Look) -> dict[str, bytes]:
+    """The look's PNGs: a print size drawn once at its dpi; a screen size drawn once at twice
+    its dpi, for the 2× file, and its 1× file made from those pixels (`png.halve`)."""
+    dpi = lk.size.dpi
+    if not lk.size.retina:
+        return {f"{stem}.png": encode(pixels(chart.figure, dpi), dpi)}
+    double = flatten(pixels(chart.figure, 2 * dpi))
+    single = halve(double)
+    assert single.shape[1::-1] == lk.size.pixels, "a 1× PNG the size the look gives"
+    return {f"{stem}.png": encode(single, dpi), f"{stem}@2x.png": encode(double, 2 * dpi)}
 
 
 def _image(chart: Chart, fmt: str, dpi: float) -> bytes:
