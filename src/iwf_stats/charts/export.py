@@ -41,6 +41,7 @@ from ..dataset import Dataset
 from .api import HouseFigure, chart, chart_names
 from .base import Chart
 from .png import encode, flatten, halve, pixels
+from .recolour import recolour
 from .speed import fast_rendering
 from .style import METADATA, SIZES, THEMES, Look, look
 
@@ -133,15 +134,29 @@ Task = tuple[str, tuple[Look, ...]]
 
 
 def _render_task(job: _Job, name: str, task_looks: Sequence[Look]) -> list[Written]:
-    """One chart in some looks: each drawn once, and saved in every format from that figure."""
+    """One chart in some looks of one size: each drawn once, and saved in every format from
+    that figure; a look that differs from the one before only in its theme is the figure
+    before recoloured (`recolour`), not drawn again, unless its colours cannot be translated."""
     written = []
+    fig: HouseFigure | None = None
     for lk in task_looks:
-        fig = chart(name, job.ds, size=lk.size.name, theme=lk.theme.name, report=job.report,
-                    editable=lk.editable)
+        if fig is None or not _recoloured(fig, lk):
+            fig = chart(name, job.ds, size=lk.size.name, theme=lk.theme.name, report=job.report,
+                        editable=lk.editable)
         with matplotlib.rc_context(lk.rc()):  # type: ignore[arg-type]
             files = _write_chart(fig, job.ds, job.folder, job.formats)
         written.append(Written(name, tuple(files)))
     return written
+
+
+def _recoloured(fig: HouseFigure, lk: Look) -> bool:
+    """Whether `fig` could be recoloured into `lk` (then it is, and its look is `lk`): only a
+    look of the same size and editability, in another theme."""
+    before = fig.look
+    if (before.size, before.editable) != (lk.size, lk.editable) or not recolour(fig, before.theme, lk.theme):
+        return False
+    fig.look = lk
+    return True
 
 
 #: The job of the render that forked this worker (set in the parent while it forks).
