@@ -1,8 +1,8 @@
-"""Three process-local speed-ups for drawing many charts at once, each giving exactly the files
+"""Four process-local speed-ups for drawing many charts at once, each giving exactly the files
 matplotlib gives without it (the tests compare them byte for byte).
 
 matplotlib (pinned in requirements.lock) spends most of a chart's time on text: measuring
-it, laying it out, shaping it and drawing each glyph. Three of its habits cost far more than
+it, laying it out, shaping it and drawing each glyph. Four of its habits cost far more than
 they need to when a thousand files are made in one run:
 
 - **Every figure measures its text afresh.** Sizes are cached per renderer, and every
@@ -11,6 +11,9 @@ they need to when a thousand files are made in one run:
   included: they measure through a MixedModeRenderer, which passes the call on to theirs).
 - **Every text is laid out again whenever it is asked where it is.** `layoutcache`
   keeps each layout for the run, keyed likewise.
+- **Every glyph is rendered again each time it is drawn.** `glyphcache` keeps Agg's glyph
+  bitmaps (and each string's shape) for the run, keyed by all a bitmap depends on, down to
+  the 64th of a pixel of its position.
 - **Fonts are read from disk one glyph at a time.** FreeType reads the font file through
   a Python file object, so every glyph it loads is a seek and a read on the file: over a
   million system calls for the square size alone. `fonts_in_memory` hands FreeType the same
@@ -27,6 +30,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+from .glyphcache import shared_glyphs
 from .layoutcache import plain_kind, rc_key, shared_text_layouts
 
 #: The function of matplotlib.text through which every text size is measured.
@@ -46,10 +50,11 @@ class _MemoryFile(io.BytesIO):
 
 @contextmanager
 def fast_rendering() -> Iterator[None]:
-    """The three speed-ups, for the length of the block."""
+    """The four speed-ups, for the length of the block."""
     with ExitStack() as stack:
         stack.enter_context(shared_text_metrics())
         stack.enter_context(shared_text_layouts())
+        stack.enter_context(shared_glyphs())
         stack.enter_context(fonts_in_memory())
         yield
 
