@@ -133,3 +133,35 @@ def test_agg_pdf_and_svg_are_laid_out_through_the_cache() -> None:
     finally:
         Text._get_layout = original  # type: ignore[attr-defined]
     assert set(seen) == {"RendererAgg", "RendererPdf", "RendererSVG"}
+
+
+def test_an_axis_label_with_text_is_placed_and_an_empty_one_is_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib.axis import Axis
+
+    from iwf_stats.charts.layoutcache import empty_axis_labels_left
+
+    def drawn(xlabel: str) -> tuple[tuple[float, float], tuple[float, float], int]:
+        fig = Figure(figsize=(4, 3), dpi=100)
+        FigureCanvasAgg(fig)
+        ax = fig.add_subplot()
+        ax.plot([0, 1e6], [0, 12_345])
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("a y label")
+        measured = 0
+        original = Axis._get_tick_boxes_siblings
+
+        def counting(self: Axis, renderer: Any) -> Any:
+            nonlocal measured
+            measured += 1
+            return original(self, renderer)
+
+        monkeypatch.setattr(Axis, "_get_tick_boxes_siblings", counting)
+        fig.canvas.draw()
+        monkeypatch.setattr(Axis, "_get_tick_boxes_siblings", original)
+        return ax.xaxis.label.get_position(), ax.yaxis.label.get_position(), measured
+
+    plain_x, plain_y, _ = drawn("an x label")
+    with empty_axis_labels_left():
+        assert drawn("an x label")[:2] == (plain_x, plain_y)  # placed as matplotlib places them
+        assert drawn("")[2] == 1  # only the y label, which has text, was placed
+    assert drawn("")[2] == 2

@@ -14,6 +14,9 @@ applied, the alignments, the line spacing, the figure's and the renderer's resol
 kind of renderer (the PDF backend has font metrics of its own) and the rc settings that
 choose the font and its hinting: that is the key. Wrapped text (laid out against the figure),
 TeX and mathematical text, and renderers other than Agg, PDF and SVG are laid out as before.
+
+`empty_axis_labels_left` spares the other half of an axis's measuring: the tick labels
+measured again to place an axis label that has no text.
 """
 
 from __future__ import annotations
@@ -54,6 +57,8 @@ def plain_kind(renderer: Any, known: dict[type, bool]) -> type | None:
 Layout = tuple[Any, list[Any], Any]
 #: The method of matplotlib's Text that lays a text out.
 _LAYOUT = "_get_layout"
+#: The method of matplotlib's XAxis and YAxis that places the axis label beyond the tick labels.
+_PLACE_LABEL = "_update_label_position"
 
 
 @contextmanager
@@ -94,3 +99,35 @@ def shared_text_layouts() -> Iterator[None]:
         yield
     finally:
         setattr(Text, _LAYOUT, original)
+
+
+@contextmanager
+def empty_axis_labels_left() -> Iterator[None]:
+    """Within the block, an axis whose label is empty does not place it.
+
+    Placing an axis label (`_update_label_position`, at every draw and every tight box) means
+    measuring every tick label of the axis and its siblings, to put the label beyond them;
+    the charts' axes have no labels, and an empty label is neither drawn nor counted in a
+    tight box, so where it stands changes nothing. A label with text is placed as before."""
+    from matplotlib.axis import XAxis, YAxis
+
+    originals = {cls: cls.__dict__[_PLACE_LABEL] for cls in (XAxis, YAxis)}
+    if getattr(originals[XAxis], "run_wide", False):
+        yield
+        return
+
+    def placing(original: Any) -> Any:
+        def _update_label_position(self: Any, renderer: Any) -> None:
+            if self.label.get_text():
+                original(self, renderer)
+
+        _update_label_position.run_wide = True  # type: ignore[attr-defined]
+        return _update_label_position
+
+    for cls, original in originals.items():
+        setattr(cls, _PLACE_LABEL, placing(original))
+    try:
+        yield
+    finally:
+        for cls, original in originals.items():
+            setattr(cls, _PLACE_LABEL, original)

@@ -10,7 +10,8 @@ they need to when a thousand files are made in one run:
   keeps the sizes for the whole run, keyed by everything a size depends on (PDF and SVG
   included: they measure through a MixedModeRenderer, which passes the call on to theirs).
 - **Every text is laid out again whenever it is asked where it is.** `layoutcache`
-  keeps each layout for the run, keyed likewise.
+  keeps each layout for the run, keyed likewise, and an axis label with no text is not
+  placed (placing it measures every tick label again).
 - **Every glyph is rendered again each time it is drawn.** `glyphcache` keeps Agg's glyph
   bitmaps (and each string's shape) for the run, keyed by all a bitmap depends on, down to
   the 64th of a pixel of its position.
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .glyphcache import shared_glyphs
-from .layoutcache import plain_kind, rc_key, shared_text_layouts
+from .layoutcache import empty_axis_labels_left, plain_kind, rc_key, shared_text_layouts
 
 #: The function of matplotlib.text through which every text size is measured.
 _METRICS = "_get_text_metrics_with_cache"
@@ -50,10 +51,11 @@ class _MemoryFile(io.BytesIO):
 
 @contextmanager
 def fast_rendering() -> Iterator[None]:
-    """The four speed-ups, for the length of the block."""
+    """The speed-ups, for the length of the block."""
     with ExitStack() as stack:
         stack.enter_context(shared_text_metrics())
         stack.enter_context(shared_text_layouts())
+        stack.enter_context(empty_axis_labels_left())
         stack.enter_context(shared_glyphs())
         stack.enter_context(fonts_in_memory())
         yield
