@@ -1,8 +1,8 @@
-"""Four process-local speed-ups for drawing many charts at once, each giving exactly the files
+"""Process-local speed-ups for drawing many charts at once, each giving exactly the files
 matplotlib gives without it (the tests compare them byte for byte).
 
 matplotlib (pinned in requirements.lock) spends most of a chart's time on text: measuring
-it, laying it out, shaping it and drawing each glyph. Four of its habits cost far more than
+it, laying it out, shaping it and drawing each glyph. Five of its habits cost far more than
 they need to when a thousand files are made in one run:
 
 - **Every figure measures its text afresh.** Sizes are cached per renderer, and every
@@ -14,7 +14,8 @@ they need to when a thousand files are made in one run:
   placed (placing it measures every tick label again).
 - **Every glyph is rendered again each time it is drawn.** `glyphcache` keeps Agg's glyph
   bitmaps (and each string's shape) for the run, keyed by all a bitmap depends on, down to
-  the 64th of a pixel of its position.
+  the 64th of a pixel of its position; `vectorcache` keeps the shapes and glyph outlines
+  PDF and SVG files draw their text with.
 - **Fonts are read from disk one glyph at a time.** FreeType reads the font file through
   a Python file object, so every glyph it loads is a seek and a read on the file: over a
   million system calls for the square size alone. `fonts_in_memory` hands FreeType the same
@@ -33,6 +34,7 @@ from typing import Any
 
 from .glyphcache import shared_glyphs
 from .layoutcache import empty_axis_labels_left, plain_kind, rc_key, shared_text_layouts
+from .vectorcache import shared_vector_glyphs
 
 #: The function of matplotlib.text through which every text size is measured.
 _METRICS = "_get_text_metrics_with_cache"
@@ -57,6 +59,7 @@ def fast_rendering() -> Iterator[None]:
         stack.enter_context(shared_text_layouts())
         stack.enter_context(empty_axis_labels_left())
         stack.enter_context(shared_glyphs())
+        stack.enter_context(shared_vector_glyphs())
         stack.enter_context(fonts_in_memory())
         yield
 
