@@ -80,8 +80,8 @@ def test_screen_sizes_1x_png_is_the_2x_halved_and_print_is_drawn_at_its_dpi(ds: 
             assert one.info["dpi"] == pytest.approx((lk.size.dpi, lk.size.dpi), abs=1e-3)
             if not lk.size.retina:  # Agg drops the print size's fraction of a pixel (826.8 px)
                 assert f"{stem}@2x.png" not in runs[0]
-                assert all(0 <= want - got < 1 for got, want in zip(one.size, (lk.size.width_in * lk.size.dpi,
-                                                                               lk.size.height_in * lk.size.dpi)))
+                exact = (lk.size.width_in * lk.size.dpi, lk.size.height_in * lk.size.dpi)
+                assert all(0 <= want - got < 1 for got, want in zip(one.size, exact, strict=True))
                 continue
             assert one.size == lk.size.pixels
             two = Image.open(io.BytesIO(runs[0][f"{stem}@2x.png"]))
