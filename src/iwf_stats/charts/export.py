@@ -6,14 +6,20 @@ therefore leaves the previous output exactly as it was, and no file is ever half
 The same inputs give byte-identical files: no dates or versions in metadata, a fixed SVG
 hash salt, text drawn as paths.
 
-Speed (every chart in every size and theme is over a thousand files): each chart is drawn
-once per look and saved in every format from that one figure; PNGs are written by
-`png` (the same pixels as matplotlib's PNG, a quarter of the time); text sizes measured
-for one figure serve the next and fonts are read from memory (`speed`); and with `jobs` > 1 the
-charts are drawn by that many worker processes, forked once the data is loaded and the
-backends imported. Each worker writes its files into the staging folder, so the result
-is the same files, byte for byte, as drawing them one by one; a failure in a worker stops
-the others and is raised here, as itself, before anything is moved.
+Speed (every chart in every size and theme is over a thousand files; issue 13 asks for all
+160 looks in 15 s on two CPUs): each chart is built and laid out once per size; its second
+theme is the same figure recoloured (`recolour`: a theme changes colours and nothing else),
+and each look is saved in every format from that one figure. A screen size is drawn once, at
+2×, and its 1× PNG is those pixels halved (`png.halve`); PNGs are written by `png` (a quarter
+of Pillow's time). Text sizes, layouts, Agg's glyph bitmaps and the PDF and SVG glyph shapes
+and outlines computed for one figure serve the next, and fonts are read from memory
+(`speed`). With `jobs` > 1 the charts are drawn by that many worker processes, forked once
+the data is loaded and the backends imported. Each worker writes its files into the staging
+folder, so the result is the same files, byte for byte, as drawing them one by one; a
+failure in a worker stops the others and is raised here, as itself, before anything is
+moved. Measured on 2026-11-26 on two CPUs, medians of 3 runs alternating with the code
+before (README, Performance): 21.3 s wall and 40.8 s of CPU, where that code took 35.0 s and
+67.7 s; 16.6 s and 32 s at the machine's quickest. The target is missed.
 """
 
 from __future__ import annotations
@@ -40,7 +46,8 @@ from ..claims import CheckReport
 from ..dataset import Dataset
 from .api import HouseFigure, chart, chart_names
 from .base import Chart
-from .png import png
+from .png import encode, flatten, halve, pixels
+from .recolour import recolour
 from .speed import fast_rendering
 from .style import METADATA, SIZES, THEMES, Look, look
 
@@ -133,15 +140,29 @@ Task = tuple[str, tuple[Look, ...]]
 
 
 def _render_task(job: _Job, name: str, task_looks: Sequence[Look]) -> list[Written]:
-    """One chart in some looks: each drawn once, and saved in every format from that figure."""
+    """One chart in some looks of one size: each drawn once, and saved in every format from
+    that figure; a look that differs from the one before only in its theme is the figure
+    before recoloured (`recolour`), not drawn again, unless its colours cannot be translated."""
     written = []
+    fig: HouseFigure | None = None
     for lk in task_looks:
-        fig = chart(name, job.ds, size=lk.size.name, theme=lk.theme.name, report=job.report,
-                    editable=lk.editable)
+        if fig is None or not _recoloured(fig, lk):
+            fig = chart(name, job.ds, size=lk.size.name, theme=lk.theme.name, report=job.report,
+                        editable=lk.editable)
         with matplotlib.rc_context(lk.rc()):  # type: ignore[arg-type]
             files = _write_chart(fig, job.ds, job.folder, job.formats)
         written.append(Written(name, tuple(files)))
     return written
+
+
+def _recoloured(fig: HouseFigure, lk: Look) -> bool:
+    """Whether `fig` could be recoloured into `lk` (then it is, and its look is `lk`): only a
+    look of the same size and editability, in another theme."""
+    before = fig.look
+    if (before.size, before.editable) != (lk.size, lk.editable) or not recolour(fig, before.theme, lk.theme):
+        return False
+    fig.look = lk
+    return True
 
 
 #: The job of the render that forked this worker (set in the parent while it forks).
@@ -264,15 +285,25 @@ def _write_chart(fig: HouseFigure, ds: Dataset, folder: Path, formats: Sequence[
     files: dict[str, bytes] = {f"{stem}.csv": csv_bytes, f"{stem}.txt": (chart.alt + "\n").encode()}
     for fmt in formats:
         if fmt == "png":
-            files[f"{stem}.png"] = png(chart.figure, lk.size.dpi)
-            if lk.size.retina:
-                files[f"{stem}@2x.png"] = png(chart.figure, lk.size.dpi * 2)
+            files.update(_pngs(chart, stem, lk))
         else:
             files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
     files[f"{stem}.json"] = _json(chart, ds, lk, csv_bytes, formats)
     for fname, data in files.items():
         (folder / fname).write_bytes(data)
     return list(files)
+
+
+def _pngs(chart: Chart, stem: str, lk: Look) -> dict[str, bytes]:
+    """The look's PNGs: a print size drawn once at its dpi; a screen size drawn once at twice
+    its dpi, for the 2× file, and its 1× file made from those pixels (`png.halve`)."""
+    dpi = lk.size.dpi
+    if not lk.size.retina:
+        return {f"{stem}.png": encode(pixels(chart.figure, dpi), dpi)}
+    double = flatten(pixels(chart.figure, 2 * dpi))
+    single = halve(double)
+    assert single.shape[1::-1] == lk.size.pixels, "a 1× PNG the size the look gives"
+    return {f"{stem}.png": encode(single, dpi), f"{stem}@2x.png": encode(double, 2 * dpi)}
 
 
 def _image(chart: Chart, fmt: str, dpi: float) -> bytes:

@@ -1,19 +1,27 @@
-"""Two process-local speed-ups for drawing many charts at once, each giving exactly the files
+"""Process-local speed-ups for drawing many charts at once, each giving exactly the files
 matplotlib gives without it (the tests compare them byte for byte).
 
 matplotlib (pinned in requirements.lock) spends most of a chart's time on text: measuring
-it, shaping it and drawing each glyph. Two of its habits cost far more than they need to
-when a thousand files are made in one run:
+it, laying it out, shaping it and drawing each glyph. Five of its habits cost far more than
+they need to when a thousand files are made in one run:
 
 - **Every figure measures its text afresh.** Sizes are cached per renderer, and every
   figure, and every format it is saved in, has renderers of its own. `shared_text_metrics`
-  keeps the sizes for the whole run, keyed by everything a size depends on.
+  keeps the sizes for the whole run, keyed by everything a size depends on (PDF and SVG
+  included: they measure through a MixedModeRenderer, which passes the call on to theirs).
+- **Every text is laid out again whenever it is asked where it is.** `layoutcache`
+  keeps each layout for the run, keyed likewise, and an axis label with no text is not
+  placed (placing it measures every tick label again).
+- **Every glyph is rendered again each time it is drawn.** `glyphcache` keeps Agg's glyph
+  bitmaps (and each string's shape) for the run, keyed by all a bitmap depends on, down to
+  the 64th of a pixel of its position; `vectorcache` keeps the shapes and glyph outlines
+  PDF and SVG files draw their text with.
 - **Fonts are read from disk one glyph at a time.** FreeType reads the font file through
   a Python file object, so every glyph it loads is a seek and a read on the file: over a
   million system calls for the square size alone. `fonts_in_memory` hands FreeType the same
   bytes from memory instead (the font's file name, which the PDF backend uses, is unchanged).
 
-Both are undone when the block ends, and neither changes anything outside it.
+All are undone when the block ends, and none changes anything outside it.
 """
 
 from __future__ import annotations
@@ -24,20 +32,14 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+from .glyphcache import shared_glyphs
+from .layoutcache import empty_axis_labels_left, plain_kind, rc_key, shared_text_layouts
+from .vectorcache import shared_vector_glyphs
 
 #: The function of matplotlib.text through which every text size is measured.
 _METRICS = "_get_text_metrics_with_cache"
 #: The function of matplotlib.font_manager that creates (and caches) every font.
 _GET_FONT = "_get_font"
-#: The renderers whose measurements depend on nothing but the key below (checked by name, so
-#: that a render of PNGs alone never imports the PDF backend).
-_PLAIN_RENDERERS = {"matplotlib.backends.backend_agg.RendererAgg", "matplotlib.backends.backend_pdf.RendererPdf",
-                    "matplotlib.backends.backend_svg.RendererSVG"}
-#: rc settings a measurement depends on besides the font properties: hinting, the PDF's
-#: core fonts, and the lists through which a family name such as "sans-serif" is resolved.
-_RC_KEYS = ("text.hinting", "text.kerning_factor", "pdf.use14corefonts", "font.enable_last_resort",
-            "font.family", "font.serif", "font.sans-serif", "font.monospace", "font.cursive", "font.fantasy")
 _FONT_FILES = (".ttf", ".otf", ".ttc")
 
 
@@ -51,9 +53,13 @@ class _MemoryFile(io.BytesIO):
 
 @contextmanager
 def fast_rendering() -> Iterator[None]:
-    """Both speed-ups, for the length of the block."""
+    """The speed-ups, for the length of the block."""
     with ExitStack() as stack:
         stack.enter_context(shared_text_metrics())
+        stack.enter_context(shared_text_layouts())
+        stack.enter_context(empty_axis_labels_left())
+        stack.enter_context(shared_glyphs())
+        stack.enter_context(shared_vector_glyphs())
         stack.enter_context(fonts_in_memory())
         yield
 
@@ -73,17 +79,13 @@ def shared_text_metrics() -> Iterator[None]:
         yield
         return
     cache: dict[tuple[Any, ...], tuple[float, float, float]] = {}
-    plain: dict[type, bool] = {}
+    known: dict[type, bool] = {}
 
     def metrics(renderer: Any, text: str, fontprop: Any, ismath: Any, dpi: float) -> tuple[float, float, float]:
-        kind = type(renderer)
-        if kind not in plain:
-            plain[kind] = f"{kind.__module__}.{kind.__qualname__}" in _PLAIN_RENDERERS
-        if ismath or not plain[kind]:
+        kind = plain_kind(renderer, known)
+        if ismath or kind is None:
             return original(renderer, text, fontprop, ismath, dpi)  # type: ignore[no-any-return]
-        rc: Any = matplotlib.rcParams
-        key = (kind, getattr(renderer, "dpi", None), dpi, text, fontprop.copy(),
-               *(tuple(v) if isinstance(v := rc[k], list) else v for k in _RC_KEYS))
+        key = (kind, getattr(renderer, "dpi", None), dpi, text, fontprop.copy(), *rc_key())
         found = cache.get(key)
         if found is None:
             found = cache[key] = original(renderer, text, fontprop, ismath, dpi)

@@ -1,0 +1,172 @@
+"""Text in PDF and SVG files from shapes and glyph outlines kept for the run: the last of
+`speed`'s speed-ups, and like the others it changes no byte (the tests compare the files).
+
+Both vector formats draw text as glyphs (PDF as Type 3 fonts, SVG as paths). For every
+string, each file shapes it again (`_text_helpers.layout`: raqm, then FreeType loading each
+glyph), and at its end a PDF converts the outline of every glyph it used into PDF operators
+(`_get_pdf_charprocs`): a thousand files shape the same few hundred strings and convert the
+same hundred glyphs over and over.
+
+- A string's shape depends on the font, its size, the string, its features and language, and
+  the kerning setting. The PDF renderer and SVG's text-to-path each set the font's size just
+  before shaping (`RendererPdf._get_font_ttf`, `TextToPath._get_font`, each called right
+  before the shaping in matplotlib's `draw_text` and `_draw_text_as_path`, nothing between);
+  the size they set is noted there, for the next shaping only, and that shaping is kept if
+  its font is the font just sized. Any other shaping (of a font sized by other code, or a
+  second shaping without sizing again) is done as before.
+- A glyph's PDF operators depend only on the font file and the glyph (they are read in font
+  units, unscaled); SVG's glyph outlines on the font file and the glyph at text-to-path's one
+  fixed size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+from .layoutcache import rc_key
+
+#: What is replaced (by name, as in `speed`): in matplotlib's PDF backend, the function that
+#: converts glyph outlines, its reference to `_text_helpers` and the renderer's method that
+#: sizes the font; in its text-to-path, the methods that size the font and shape a string.
+_CHARPROCS, _HELPERS, _PDF_FONT = "_get_pdf_charprocs", "_text_helpers", "_get_font_ttf"
+_GLYPHS, _PATH_FONT = "get_glyphs_with_font", "_get_font"
+
+
+@contextmanager
+def shared_vector_glyphs() -> Iterator[None]:
+    """Both, for the length of the block."""
+    with ExitStack() as stack:
+        stack.enter_context(_pdf_text())
+        stack.enter_context(_svg_text())
+        yield
+
+
+def _restoring(cls: type, name: str) -> Any:
+    """A function that puts `cls.name` back as it was (inherited, or its own)."""
+    own = name in cls.__dict__
+    before = cls.__dict__.get(name)
+    return lambda: setattr(cls, name, before) if own else delattr(cls, name)
+
+
+@contextmanager
+def _pdf_text() -> Iterator[None]:
+    from matplotlib import _text_helpers
+    from matplotlib.backends import backend_pdf
+    from matplotlib.backends.backend_pdf import RendererPdf
+
+    original_procs = getattr(backend_pdf, _CHARPROCS)
+    if getattr(original_procs, "run_wide", False):
+        yield
+        return
+    original_font: Any = getattr(RendererPdf, _PDF_FONT)
+    procs: dict[tuple[str, int, int], tuple[str, bytes]] = {}
+    shapes: dict[tuple[Any, ...], list[Any]] = {}
+    sized: list[Any] = [None, None]  # the font the renderer just sized, and the size
+
+    def get_font_ttf(self: Any, prop: Any) -> Any:
+        font = original_font(self, prop)
+        sized[:] = [font, prop.get_size_in_points()]
+        return font
+
+    def layout(string: str, font: Any, *, features: Any = None, language: Any = None) -> Any:
+        if sized[0] is not font:
+            return _text_helpers.layout(string, font, features=features, language=language)
+        key = (font.fname, font.face_index, sized[1], string, features, language, *rc_key())
+        sized[:] = [None, None]
+        found = shapes.get(key)
+        if found is None:
+            # The PDF renderer reads each item's font, character, glyph, position and kerning;
+            # not the glyph FreeType has loaded, so the items alone are kept.
+            found = shapes[key] = list(_text_helpers.layout(string, font, features=features, language=language))
+        return iter(found)
+
+    def charprocs(font_path: Any, glyph_indices: Any) -> dict[str, bytes]:
+        face = getattr(font_path, "face_index", 0)
+        out: dict[str, bytes] = {}
+        for glyph in glyph_indices:
+            key = (str(font_path), face, glyph)
+            if key not in procs:
+                ((name, stream),) = original_procs(font_path, [glyph]).items()
+                procs[key] = (name, stream)
+            name, stream = procs[key]
+            out[name] = stream
+        return out
+
+    class TextHelpers:
+        """matplotlib's `_text_helpers` as the PDF backend sees it: `layout` kept."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(_text_helpers, name)
+
+    helpers = TextHelpers()
+    helpers.layout = layout  # type: ignore[attr-defined]
+    charprocs.run_wide = True  # type: ignore[attr-defined]
+    put_back = _restoring(RendererPdf, _PDF_FONT)
+    setattr(backend_pdf, _CHARPROCS, charprocs)
+    setattr(backend_pdf, _HELPERS, helpers)
+    setattr(RendererPdf, _PDF_FONT, get_font_ttf)
+    try:
+        yield
+    finally:
+        setattr(backend_pdf, _CHARPROCS, original_procs)
+        setattr(backend_pdf, _HELPERS, _text_helpers)
+        put_back()
+
+
+@contextmanager
+def _svg_text() -> Iterator[None]:
+    from collections import OrderedDict
+
+    from matplotlib import _text_helpers
+    from matplotlib.textpath import TextToPath
+
+    original_glyphs = TextToPath.__dict__[_GLYPHS]
+    if getattr(original_glyphs, "run_wide", False):
+        yield
+        return
+    original_font = TextToPath.__dict__[_PATH_FONT]
+    shapes: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    outlines: dict[tuple[Any, ...], Any] = {}
+    sized: list[Any] = [None]
+
+    def get_font(self: Any, prop: Any) -> Any:
+        font = original_font(self, prop)
+        sized[0] = font
+        return font
+
+    def get_glyphs_with_font(self: Any, font: Any, s: str, glyph_map: Any = None,
+                             return_new_glyphs_only: bool = False, *, features: Any = None,
+                             language: Any = None) -> Any:
+        if sized[0] is not font:
+            return original_glyphs(self, font, s, glyph_map, return_new_glyphs_only, features=features,
+                                   language=language)
+        sized[0] = None
+        key = (font.fname, font.face_index, s, features, language, *rc_key())
+        shape = shapes.get(key)
+        if shape is None:
+            shape = []
+            for item in _text_helpers.layout(s, font, features=features, language=language):
+                glyph_repr = self._get_glyph_repr(item.ft_object, item.glyph_index)
+                outline = (item.ft_object.fname, item.ft_object.face_index, glyph_repr)
+                if outline not in outlines:
+                    outlines[outline] = item.ft_object.get_path()  # the glyph layout just loaded
+                shape.append((glyph_repr, item.x, item.y, outline))
+            shapes[key] = shape
+        if glyph_map is None:
+            glyph_map = OrderedDict()
+        glyph_map_new = OrderedDict() if return_new_glyphs_only else glyph_map
+        for glyph_repr, _x, _y, outline in shape:
+            if glyph_repr not in glyph_map:
+                glyph_map_new[glyph_repr] = outlines[outline]
+        return [(r, x, y, 1.0) for r, x, y, _ in shape], glyph_map_new, []
+
+    get_glyphs_with_font.run_wide = True  # type: ignore[attr-defined]
+    setattr(TextToPath, _GLYPHS, get_glyphs_with_font)
+    setattr(TextToPath, _PATH_FONT, get_font)
+    try:
+        yield
+    finally:
+        setattr(TextToPath, _GLYPHS, original_glyphs)
+        setattr(TextToPath, _PATH_FONT, original_font)

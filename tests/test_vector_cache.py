@@ -1,0 +1,56 @@
+"""PDF and SVG text from shapes and glyph outlines kept for the run (`charts/vectorcache.py`):
+the same bytes as matplotlib writes, for the same strings at several sizes, weights and
+rotations, saved again once the cache holds them; and a font the renderer did not size just
+before shaping with it is shaped as before."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from iwf_stats.charts.vectorcache import shared_vector_glyphs
+
+RC = {"svg.hashsalt": "test", "svg.fonttype": "path", "pdf.fonttype": 3}
+META = {"pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+        "svg": {"Date": None, "Creator": None}}
+
+
+def saved(fmt: str, sizes: tuple[float, ...]) -> bytes:
+    fig = Figure(figsize=(4, 3), dpi=100)
+    FigureCanvasAgg(fig)
+    for i, size in enumerate(sizes):
+        fig.text(0.05, 0.1 + 0.2 * i, "Webpages actioned, 2011–2024: 291,273 ågy", fontsize=size,
+                 rotation=[0, 90, 15][i % 3], fontweight="bold" if i % 2 else "normal",
+                 fontstyle="italic" if i == 2 else "normal")
+    buf = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        fig.savefig(buf, format=fmt, metadata=META[fmt])
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "svg"])
+def test_text_is_written_as_matplotlib_writes_it(fmt: str) -> None:
+    plain = [saved(fmt, (9, 13, 17)), saved(fmt, (13, 9, 21))]
+    with shared_vector_glyphs():
+        cached = [saved(fmt, (9, 13, 17)), saved(fmt, (13, 9, 21)), saved(fmt, (9, 13, 17))]
+    assert cached == [*plain, plain[0]]
+    assert plain[0] != plain[1]
+
+
+def test_only_the_shaping_right_after_the_renderer_sized_the_font_is_kept() -> None:
+    from matplotlib import font_manager
+    from matplotlib.backends import backend_pdf
+    from matplotlib.backends.backend_pdf import RendererPdf
+
+    prop = font_manager.FontProperties(family="DejaVu Sans", size=12)
+    with shared_vector_glyphs():
+        renderer = RendererPdf.__new__(RendererPdf)
+        font = renderer._get_font_ttf(prop)
+        at_12 = [(i.glyph_index, i.x) for i in backend_pdf._text_helpers.layout("Wave", font)]
+        font.set_size(30, 72)  # sized by someone else, after the renderer's shaping
+        at_30 = [(i.glyph_index, i.x) for i in backend_pdf._text_helpers.layout("Wave", font)]
+    assert [g for g, _ in at_12] == [g for g, _ in at_30] and at_12 != at_30
