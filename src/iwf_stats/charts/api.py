@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,7 +30,7 @@ from ..catalogue import ChartEntry, read_entry_problems
 from ..claims import CheckReport
 from ..dataset import Dataset
 from .base import Chart, Options
-from .style import METADATA, Look
+from .style import Look
 from .style import look as make_look
 
 Years = tuple[int | None, int | None] | Sequence[int] | range | int | None
@@ -45,11 +44,12 @@ class HouseFigure(Figure):
     look: Look
 
     def png(self, dpi: float | None = None) -> bytes:
-        """The figure as PNG bytes, saved in the house style without varying metadata."""
-        buf = io.BytesIO()
+        """The figure as PNG bytes, saved in the house style without varying metadata, by the
+        same writer as `iwf-stats charts` (`png`: matplotlib's pixels, a quarter of Pillow's time)."""
+        from .png import png
+
         with matplotlib.rc_context(self.look.rc()):  # type: ignore[arg-type]
-            self.savefig(buf, format="png", dpi=dpi or self.dpi, metadata=METADATA["png"])
-        return buf.getvalue()
+            return png(self, dpi or self.dpi)
 
     def _repr_html_(self) -> str:
         return _img(self.png(), self.chart.alt if hasattr(self, "chart") else "", self.look.size.pixels)

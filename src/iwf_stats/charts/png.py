@@ -99,9 +99,11 @@ class _Canvas(FigureCanvasAgg):
     def print_iwfrgba(self, filename_or_obj: Any, **_savefig: Any) -> None:
         # savefig also passes dpi, facecolor, edgecolor, orientation and bbox_inches_restore,
         # which it has already applied to the figure (matplotlib drops them for print_png).
+        # Drawn first: savefig's "tight" bounding box draws once into a throwaway file to
+        # measure the figure (that draw stops itself), and only the real save must be a _Pixels.
+        FigureCanvasAgg.draw(self)  # type: ignore[no-untyped-call]
         if not isinstance(filename_or_obj, _Pixels):
             raise TypeError("the iwfrgba format is saved into a _Pixels, by `pixels`")
-        FigureCanvasAgg.draw(self)  # type: ignore[no-untyped-call]
         filename_or_obj.rgba = np.array(self.buffer_rgba())  # type: ignore[no-untyped-call]
 
 
