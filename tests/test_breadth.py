@@ -146,7 +146,6 @@ def test_a_hotline_figure_on_a_draft_page_is_refused(data_copy: Path) -> None:
 def test_beyond_the_article_notebook_executes() -> None:
     """Run as the build runs it (over IPC sockets), on the shipped data."""
     import os
-
     import re
 
     env = {**os.environ, "IWF_STATS_DATA": str(DATA), "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"}
