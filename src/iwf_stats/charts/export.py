@@ -179,7 +179,7 @@ def _render_forked(job: _Job, tasks: list[Task], jobs: int) -> list[list[Written
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    _preload(job.formats)  # imported once here, not once per worker
+    preload_backends(job.formats)  # imported once here, not once per worker
     # Largest first, so that no large chart is left to draw alone at the end.
     order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i][1], job.formats))
     with _FORKING:  # one render's job at a time is what a forked worker finds in _JOB
@@ -232,7 +232,7 @@ def _cost(task_looks: Sequence[Look], formats: Sequence[str]) -> float:
     return total
 
 
-def _preload(formats: Sequence[str]) -> None:
+def preload_backends(formats: Sequence[str]) -> None:
     """Import what saving needs before forking, so that no worker imports it again (the PDF
     backend brings fontTools: half a second when the modules are compiled afresh)."""
     import importlib

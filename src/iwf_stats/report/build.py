@@ -429,6 +429,9 @@ def _start_chart_renderer(ds: Dataset, report: CheckReport, folder: Path) -> lis
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return []  # rendered in this process by _finish_chart_renderer
+    from ..charts.export import FORMATS, preload_backends
+
+    preload_backends(FORMATS)  # the PDF and SVG backends imported once here, not once in each child
     names = chart_names(ds)
     fork = multiprocessing.get_context("fork")
     procs = [fork.Process(target=_render_charts_child, args=(ds, report, folder, names[i::2], i),
