@@ -69,16 +69,30 @@ def test_a_forked_kernel_sees_a_fresh_kernel_state(env: dict[str, str], tmp_path
     """The hash seed of the factory's environment, pandas' kernel defaults (pandas was
     imported by the factory, not in a kernel), and a cwd and environment of its own."""
     probe = _notebook(tmp_path, "import os, pandas\nprint(hash('iwf-stats'), pandas.get_option('display.max_columns'))",
-                      "print(os.getcwd() == os.environ['PWD_PROBE'], 'CHECK' in os.environ)")
+                      "print(os.getcwd() == os.environ['PWD_PROBE'], os.getsid(0) == os.getpid())")
     env = {**env, "PWD_PROBE": str(tmp_path)}
-    with _factory(env, tmp_path) as factory:
+    with _factory(env, REPO) as factory:  # the factory runs elsewhere: the kernel moves to the notebook's folder
         nb = execute(probe, env, factory)
         assert factory.forked == 1
     seeded = subprocess.run([sys.executable, "-c", "print(hash('iwf-stats'))"], env={**env, "PYTHONHASHSEED": "0"},
                             capture_output=True, text=True, check=True).stdout.split()[0]
     first, second = (c.outputs[0]["text"].split() for c in nb.cells)
     assert first == [seeded, "20"]
-    assert second == ["True", "False"]
+    assert second == ["True", "True"]  # in its folder, leading its own session
+
+
+@pytest.mark.parametrize("unset", ["MPLBACKEND", "PYTHONHASHSEED"])
+def test_a_kernel_that_would_choose_at_start_up_is_not_forked(env: dict[str, str], tmp_path: Path,
+                                                              unset: str) -> None:
+    """Unset, ipykernel picks the inline backend at start-up, and a new process its own hash
+    seed: a kernel forked after matplotlib's import, or sharing the factory's seed, would not."""
+    probe = _notebook(tmp_path, "import matplotlib\nprint(matplotlib.get_backend())")
+    lacking = {k: v for k, v in env.items() if k != unset}
+    with _factory(lacking, tmp_path) as factory:
+        nb = execute(probe, lacking, factory)
+        assert factory.forked == 0
+    if unset == "MPLBACKEND":
+        assert "inline" in nb.cells[0].outputs[0]["text"]
 
 
 def test_a_kernel_with_another_environment_starts_as_a_new_process(env: dict[str, str], tmp_path: Path) -> None:
@@ -100,15 +114,18 @@ def test_a_factory_that_cannot_start_leaves_the_kernels_to_start_as_usual(env: d
 
 def test_a_forked_kernel_that_dies_fails_its_notebook_and_nothing_is_left_running(env: dict[str, str],
                                                                                    tmp_path: Path) -> None:
-    probe = _notebook(tmp_path, "import os\nprint(os.getpid(), flush=True)", "os._exit(3)", "print('never')")
+    pid_file = tmp_path / "kernel.pid"
+    probe = _notebook(tmp_path, f"import os\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))", "os._exit(3)",
+                      "print('never')")
     with _factory(env, tmp_path) as factory:
         with pytest.raises(NotebookError, match=r"probe.ipynb: cell 2 \(os._exit\(3\)\) failed: the kernel stopped"):
             execute(probe, env, factory)
         assert factory.forked == 1
         factory_pid = factory._proc.pid
     assert factory._proc.returncode is not None
-    with pytest.raises(ProcessLookupError):
-        os.kill(factory_pid, 0)
+    for pid in (factory_pid, int(pid_file.read_text())):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 def test_a_new_kernel_that_dies_fails_its_notebook_at_once(env: dict[str, str], tmp_path: Path) -> None:

@@ -86,12 +86,14 @@ def show(fig: Figure, alt: str) -> None:
 
     if not alt.strip():
         raise ValueError("a figure needs alt text: say what it shows, with its main numbers")
-    w, h = fig.get_size_inches() * fig.dpi
-    display({"text/html": _img(png(fig, fig.dpi), alt, (round(w), round(h))), "text/plain": alt},  # type: ignore[no-untyped-call]
-            raw=True)
     import matplotlib.pyplot as plt
 
-    plt.close(fig)
+    try:
+        w, h = fig.get_size_inches() * fig.dpi
+        display({"text/html": _img(png(fig, fig.dpi), alt, (round(w), round(h))), "text/plain": alt},  # type: ignore[no-untyped-call]
+                raw=True)
+    finally:
+        plt.close(fig)
 
 
 def chart_names(ds: Dataset) -> list[str]:

@@ -116,10 +116,15 @@ class _Pixels:
 def pixels(fig: Figure, dpi: float) -> np.ndarray:
     """The figure drawn at `dpi` by Agg, as an (h, w, 4) uint8 array, through savefig like any
     other format (call it inside the look's rc context, as for the others)."""
-    if not isinstance(fig.canvas, _Canvas):
+    original = fig.canvas
+    if not isinstance(original, _Canvas):
         _Canvas(fig)  # attaches itself to the figure
     sink = _Pixels()
-    fig.savefig(sink, format=FORMAT, dpi=dpi)  # type: ignore[arg-type]
+    try:
+        fig.savefig(sink, format=FORMAT, dpi=dpi)  # type: ignore[arg-type]
+    finally:
+        if not isinstance(original, _Canvas):  # a live figure keeps its own (interactive) canvas
+            fig.set_canvas(original)
     assert sink.rgba is not None
     return sink.rgba
 

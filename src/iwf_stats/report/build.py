@@ -352,12 +352,12 @@ def _run_steps(steps: list[Step], previous: dict[str, Any], out: Path, staging: 
     # the Jupyter machinery, before the chart renderers start: imported beside them it took four
     # times as long, and no notebook could start before it was done.
     factory = None
-    if to_run:
-        from .notebooks import kernel_factory, preload
-
-        factory = kernel_factory(env, notebooks_dir)
-        preload()
     try:
+        if to_run:
+            from .notebooks import kernel_factory, preload
+
+            factory = kernel_factory(env, notebooks_dir)
+            preload()
         # The charts render in child processes (forked before any thread exists, so they hold no
         # lock a thread might own) while the notebooks run here: neither waits on the other's GIL.
         renderer = [] if charts_reused else _start_chart_renderer(ds, report, staging / "charts")

@@ -71,8 +71,11 @@ class KernelFactory:
         self.forked = 0  # kernels forked so far
         code = f"from iwf_stats.report.kernels import serve; serve({list(preload)!r})"
         # Raises OSError when no process can be started (kernel_factory then does without).
+        # Its own session, as jupyter_client gives each kernel: Ctrl-C at the terminal reaches the
+        # build, which ends the kernels, not the kernels mid-cell. Its stderr is the build's, for
+        # the kernels' messages (the factory keeps its own import errors off it).
         self._proc = subprocess.Popen([*self.interpreter, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=subprocess.DEVNULL, env=self.env, cwd=cwd, text=True)
+                                      env=self.env, cwd=cwd, text=True, start_new_session=True)
 
     def fork(self, connection_file: str, env: dict[str, str], cwd: str) -> int | None:
         """A new kernel's process id, or None if the factory cannot fork one (it failed to
@@ -90,8 +93,9 @@ class KernelFactory:
             except (OSError, ValueError):
                 self._ready = False
                 return None
-            if not answer.isdigit():
+            if not answer.isdigit():  # no answer in time: end the factory, so no late fork follows
                 self._ready = False
+                self._proc.kill()
                 return None
             self.forked += 1
             return int(answer)
@@ -107,7 +111,11 @@ class KernelFactory:
         def plain(e: dict[str, str]) -> dict[str, str]:
             return {k: v for k, v in e.items() if k not in _PER_KERNEL}
 
-        return interpreter(cmd) == self.interpreter and plain(env) == plain(self.env)
+        # What a new kernel decides at start-up from the environment must be decided already:
+        # the hash seed (unset or "random", each new kernel would draw its own) and the plotting
+        # backend (unset, ipykernel would choose the inline one after matplotlib was imported).
+        fixed = env.get("PYTHONHASHSEED", "random") != "random" and bool(env.get("MPLBACKEND"))
+        return fixed and interpreter(cmd) == self.interpreter and plain(env) == plain(self.env)
 
     def close(self) -> None:
         """End the factory (its kernels are ended by their own managers)."""
@@ -145,8 +153,11 @@ class ForkedKernel:
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
-        self._fd: int | None = os.pidfd_open(pid)
         self.returncode: int | None = None
+        try:
+            self._fd: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:  # it has already ended (and been reaped by the factory)
+            self._fd, self.returncode = None, 0
 
     def poll(self) -> int | None:
         if self.returncode is None and self._fd is not None:
@@ -194,7 +205,7 @@ class ForkedProvisioner(LocalProvisioner):
         if pid is None:
             return await super().launch_kernel(cmd, **kwargs)
         self.process = ForkedKernel(pid)  # type: ignore[assignment]
-        self.pid, self.pgid, self.cwd = pid, None, cwd  # no group: the kernel alone is signalled
+        self.pid, self.pgid, self.cwd = pid, pid, cwd  # it leads its own session, as a new kernel does
         return self.connection_info
 
 
@@ -228,14 +239,33 @@ def serve(preload: list[str]) -> None:
     """The factory's main loop: import, say so, then fork a kernel per request line."""
     import importlib
 
-    signal.signal(signal.SIGCHLD, _reap)  # reaped here, so their CPU time is counted as the factory's
-    with _as_in_a_kernel():
-        for name in preload:
-            importlib.import_module(name)
-    if threading.active_count() != 1:  # forking a process with threads is not safe: say no
+    build = os.getppid()
+    stderr = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)  # an import that fails is reported by the fallback, not by a traceback here
+    try:
+        with _as_in_a_kernel():
+            for name in preload:
+                importlib.import_module(name)
+    finally:
+        os.dup2(stderr, 2)
+        os.close(stderr)
+        os.close(devnull)
+    if threading.active_count() != 1:  # no Python thread may hold a lock across the fork: say no
         return
+    # Installed after the imports, so that a subprocess an import runs keeps its exit status.
+    signal.signal(signal.SIGCHLD, _reap)  # reaped here, so their CPU time is counted as the factory's
     print(_READY, flush=True)
-    for line in sys.stdin:
+    while True:
+        # A build that was killed cannot close this pipe if a process it forked still holds it:
+        # the factory also leaves when its parent has gone (its kernels then follow).
+        if not select.select([sys.stdin], [], [], 1.0)[0]:
+            if os.getppid() != build:
+                break
+            continue
+        line = sys.stdin.readline()
+        if not line:
+            break
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
@@ -281,6 +311,7 @@ def _kernel(request: dict[str, Any]) -> None:
     code = 1
     try:
         factory = os.getppid()
+        os.setsid()  # its own session and process group, as jupyter_client starts a kernel
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)  # the factory's pipes are not the kernel's

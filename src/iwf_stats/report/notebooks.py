@@ -192,8 +192,10 @@ def to_html_fragment(nb: Any) -> str:
     made once per process (conversions take turns)."""
     with _CONVERT:
         bare, payloads = _images_set_aside(nb)
-        body, _ = _exporter().from_notebook_node(bare)
-    html = str(body)
+        html = str(_exporter().from_notebook_node(bare)[0])
+        if any(html.count(token) != 1 for token in payloads):  # the data made a placeholder's text
+            html = str(_exporter().from_notebook_node(nb)[0])
+            payloads = {}
     for token, payload in payloads.items():
         html = html.replace(token, payload)
     return accessible(html)
@@ -220,14 +222,12 @@ def _exporter() -> Any:
 
 def _images_set_aside(nb: Any) -> tuple[Any, dict[str, str]]:
     """A copy of `nb` whose images' base64 text is replaced by placeholders, and the texts by
-    placeholder. A placeholder is `iwfimage`, a number and `x`, made longer until no such
-    text occurs in the notebook already."""
-    import json
+    placeholder. A placeholder is `iwfimage`, 16 random hexadecimal digits, a number and `x`;
+    the caller converts the notebook as it is if any placeholder does not occur exactly once in
+    the page (text the data spelled so, however encoded)."""
+    import secrets
 
-    whole = json.dumps(nb)
-    prefix = "iwfimage"
-    while prefix in whole:
-        prefix += "q"
+    prefix = f"iwfimage{secrets.token_hex(8)}"
     payloads: dict[str, str] = {}
 
     def aside(payload: str) -> str:
