@@ -7,9 +7,9 @@ The same inputs give byte-identical files: no dates or versions in metadata, a f
 hash salt, text drawn as paths.
 
 Speed (every chart in every size and theme is over a thousand files; issue 13 asks for all
-160 looks in 15 s on two CPUs): each chart is built and laid out once per size; its second
-theme is the same figure recoloured (`recolour`: a theme changes colours and nothing else),
-and each look is saved in every format from that one figure. A screen size is drawn once, at
+160 looks in 15 s on two CPUs): each chart is built and laid out once per size, and saved in
+every format from that one figure; its second theme is the drawings of the first played back
+in the theme's colours (`replay`: a theme changes colours and nothing else). A screen size is drawn once, at
 2×, and its 1× PNG is those pixels halved (`png.halve`); PNGs are written by `png` (a quarter
 of Pillow's time). Text sizes, layouts, Agg's glyph bitmaps and the PDF and SVG glyph shapes
 and outlines computed for one figure serve the next, and fonts are read from memory
@@ -35,8 +35,10 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,8 +48,8 @@ from ..claims import CheckReport
 from ..dataset import Dataset
 from .api import HouseFigure, chart, chart_names
 from .base import Chart
-from .png import encode, flatten, halve, pixels
-from .recolour import recolour
+from .png import encode, halve, pixels
+from .replay import Recording
 from .speed import fast_rendering
 from .style import METADATA, SIZES, THEMES, Look, look
 
@@ -140,29 +142,25 @@ Task = tuple[str, tuple[Look, ...]]
 
 
 def _render_task(job: _Job, name: str, task_looks: Sequence[Look]) -> list[Written]:
-    """One chart in some looks of one size: each drawn once, and saved in every format from
-    that figure; a look that differs from the one before only in its theme is the figure
-    before recoloured (`recolour`), not drawn again, unless its colours cannot be translated."""
+    """One chart in some looks of one size: the first built, drawn and saved in every format,
+    its drawings recorded; each look after it that differs only in its theme is those drawings
+    played back in the look's colours (`replay`), and built afresh where they cannot be."""
     written = []
     fig: HouseFigure | None = None
+    recording: Recording | None = None
     for lk in task_looks:
-        if fig is None or not _recoloured(fig, lk):
+        pairs = recording.pairs(lk) if recording is not None else None
+        if fig is None or recording is None or pairs is None:
             fig = chart(name, job.ds, size=lk.size.name, theme=lk.theme.name, report=job.report,
                         editable=lk.editable)
+            recording = Recording(fig, lk)
+            drawing: Drawing = recording.record
+        else:  # the figure the recording was made of
+            drawing = partial(recording.replay, pairs=pairs)
         with matplotlib.rc_context(lk.rc()):  # type: ignore[arg-type]
-            files = _write_chart(fig, job.ds, job.folder, job.formats)
+            files = _write_chart(fig, lk, job.ds, job.folder, job.formats, drawing)
         written.append(Written(name, tuple(files)))
     return written
-
-
-def _recoloured(fig: HouseFigure, lk: Look) -> bool:
-    """Whether `fig` could be recoloured into `lk` (then it is, and its look is `lk`): only a
-    look of the same size and editability, in another theme."""
-    before = fig.look
-    if (before.size, before.editable) != (lk.size, lk.editable) or not recolour(fig, before.theme, lk.theme):
-        return False
-    fig.look = lk
-    return True
 
 
 #: The job of the render that forked this worker (set in the parent while it forks).
@@ -278,16 +276,24 @@ def _stop(pool: Any) -> None:
         proc.join()
 
 
-def _write_chart(fig: HouseFigure, ds: Dataset, folder: Path, formats: Sequence[str]) -> list[str]:
-    chart, lk = fig.chart, fig.look
+#: What each save of a figure is drawn inside, by the kind of file: a recording, a replay or nothing.
+Drawing = Callable[[str], AbstractContextManager[None]]
+
+
+def _write_chart(fig: HouseFigure, lk: Look, ds: Dataset, folder: Path, formats: Sequence[str],
+                 drawing: Drawing = lambda _kind: nullcontext()) -> list[str]:
+    """The chart's files in look `lk` (call it inside the look's rc context)."""
+    chart = fig.chart
     stem = chart.name + lk.suffix
     csv_bytes = _csv(chart)
     files: dict[str, bytes] = {f"{stem}.csv": csv_bytes, f"{stem}.txt": (chart.alt + "\n").encode()}
     for fmt in formats:
         if fmt == "png":
-            files.update(_pngs(chart, stem, lk))
+            with drawing(fmt):
+                files.update(_pngs(chart, stem, lk))
         else:
-            files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
+            with drawing(fmt):
+                files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
     files[f"{stem}.json"] = _json(chart, ds, lk, csv_bytes, formats)
     for fname, data in files.items():
         (folder / fname).write_bytes(data)
@@ -300,7 +306,7 @@ def _pngs(chart: Chart, stem: str, lk: Look) -> dict[str, bytes]:
     dpi = lk.size.dpi
     if not lk.size.retina:
         return {f"{stem}.png": encode(pixels(chart.figure, dpi), dpi)}
-    double = flatten(pixels(chart.figure, 2 * dpi))
+    double = pixels(chart.figure, 2 * dpi)
     single = halve(double)
     assert single.shape[1::-1] == lk.size.pixels, "a 1× PNG the size the look gives"
     return {f"{stem}.png": encode(single, dpi), f"{stem}@2x.png": encode(double, 2 * dpi)}

@@ -45,14 +45,19 @@ def rc_key() -> tuple[Any, ...]:
 
 def plain_kind(renderer: Any, known: dict[type, bool]) -> type | None:
     """The kind of renderer that really measures (PDF and SVG draw through a MixedModeRenderer
-    that passes every call on to theirs), or None if it is not one of `PLAIN_RENDERERS`."""
+    that passes every call on to theirs, and a recorded drawing through `replay.Recorder`),
+    or None if it is not one of `PLAIN_RENDERERS`."""
     kind = type(renderer)
-    if kind.__name__ == "MixedModeRenderer":
-        kind = type(renderer._renderer)
+    while kind.__name__ in _PASSING_ON:
+        renderer = renderer._renderer
+        kind = type(renderer)
     if kind not in known:
         known[kind] = f"{kind.__module__}.{kind.__qualname__}" in PLAIN_RENDERERS
     return kind if known[kind] else None
 
+
+#: Renderers that pass every call on to the one they hold as `_renderer`.
+_PASSING_ON = ("MixedModeRenderer", "Recorder")
 
 Layout = tuple[Any, list[Any], Any]
 #: The method of matplotlib's Text that lays a text out.

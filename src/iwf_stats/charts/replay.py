@@ -1,0 +1,284 @@
+"""A chart's drawing recorded in one theme and played back in another: how `export` makes a
+chart's second theme without building or walking the figure again.
+
+Drawing a figure is two kinds of work. matplotlib's artists walk the figure, work out where
+every line, bar and glyph goes, and call the renderer (`draw_path`, `draw_text`, …); the
+renderer turns those calls into pixels, PDF or SVG. A theme changes colours and nothing else
+(`style.Theme`: every length and font size comes from the size), so the calls a chart makes
+in its second theme are the calls it made in its first, in other colours. A `Recorder`
+stands between the figure and the renderer while a look is saved: it passes every call on
+(the file is the one matplotlib writes without it) and keeps the drawing calls, each with a
+copy of its graphics context, which artists change and reuse between calls. `Recording.replay`
+then makes the same calls on a new renderer of the same kind, every colour of the first theme
+mapped to the second's (`colour_pairs`). Building and laying out the chart, and the artists'
+walk, are skipped: the second theme costs what the renderer alone costs, about half.
+
+A colour that is not one of the first theme's is kept: no theme chose it (a matplotlib
+default no look sets), so drawing in the other theme gives it too. The figure's own edge is
+kept whatever its colour: it is matplotlib's default white, which the light theme's
+background also is, and the dark theme does not change it.
+
+The tests hold every replayed file, byte for byte, to the file the chart gives when built
+and drawn directly in that theme: every chart, every format, both ways round
+(tests/test_replay.py). Where a replay could differ, the chart is built again in the theme:
+a drawing that used a renderer call that is not recorded (images, meshes, filters,
+rasterised parts, TeX), themes whose colours cannot be paired, or another size or
+editability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+from matplotlib.backend_bases import GraphicsContextBase
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.transforms import Transform
+
+from .style import Look, Theme
+
+RGB = tuple[float, float, float]
+Pairs = dict[RGB, RGB]
+
+#: Renderer calls that draw (each takes its graphics context first) and that group what is
+#: drawn (SVG's <g> elements): recorded. `_UNRECORDED` are calls the recorder does not know
+#: how to play back: a drawing that makes one is not replayed.
+_DRAWING = frozenset({"draw_path", "draw_markers", "draw_path_collection", "draw_text"})
+_GROUPS = frozenset({"open_group", "close_group"})
+_UNRECORDED = frozenset({"draw_image", "draw_quad_mesh", "draw_gouraud_triangle", "draw_gouraud_triangles",
+                         "draw_tex", "start_rasterizing", "stop_rasterizing", "start_filter", "stop_filter"})
+#: The PDF backend's graphics context keeps two more properties than matplotlib's base one.
+_PDF_STATE = ("_fillcolor", "_effective_alphas")
+
+Call = tuple[str, tuple[Any, ...], dict[str, Any], bool]  # name, args, kwargs, in the figure's own patch
+
+
+def colour_pairs(src: Theme, dst: Theme) -> Pairs | None:
+    """Each colour of `src` and the colour of `dst` in its place, or None if one colour of
+    `src` has two places (then a drawing's colours could not be told apart)."""
+    pairs: Pairs = {}
+    for a, b in [(src.background, dst.background), (src.ink, dst.ink), (src.grey, dst.grey), (src.grid, dst.grid),
+                 (src.main, dst.main), (src.accent, dst.accent), (src.muted, dst.muted),
+                 *zip(src.lines, dst.lines, strict=True)]:
+        key, value = to_rgba(a)[:3], to_rgba(b)[:3]
+        if pairs.setdefault(key, value) != value:
+            return None
+    return pairs
+
+
+class Recorder:
+    """The renderer a figure draws on while it is recorded: every call goes to the real
+    renderer, and the drawing calls are kept, in order."""
+
+    def __init__(self, renderer: Any) -> None:
+        self._renderer = renderer
+        self.calls: list[Call] = []
+        #: The first call made that cannot be played back, if any.
+        self.unrecorded: str | None = None
+        #: Whether the figure's own patch is drawing (its edge colour is kept).
+        self.in_figure_patch = False
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._renderer, name)
+        if name in _DRAWING or name in _GROUPS:
+            return self._recorded(name, attr)
+        if name in _UNRECORDED and self.unrecorded is None:
+            self.unrecorded = name
+        return attr
+
+    def _recorded(self, name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if name in _DRAWING:
+                kept = (_snapshot(args[0]), *(_frozen(a) for a in args[1:]))
+                kept_kw = {k: TextAsDrawn(v) if k == "mtext" and v is not None else _frozen(v)
+                           for k, v in kwargs.items()}
+                self.calls.append((name, kept, kept_kw, self.in_figure_patch))
+            else:
+                self.calls.append((name, args, dict(kwargs), False))
+            return method(*args, **kwargs)
+
+        return call
+
+
+def _snapshot(gc: GraphicsContextBase) -> GraphicsContextBase:
+    """The graphics context as it is at the call."""
+    copy = GraphicsContextBase()
+    copy.copy_properties(gc)
+    for name in _PDF_STATE:
+        if hasattr(gc, name):
+            setattr(copy, name, getattr(gc, name))
+    return copy
+
+
+class TextAsDrawn:
+    """What the backends read from the text artist a `draw_text` call passes on (`mtext`), as
+    it was at the call. A text's transform is remade each time it is drawn, with the renderer
+    of that draw: an annotation placed beside another text measures that text with it. Read
+    later, it would be the last draw's (another format's measurements), so it is kept."""
+
+    def __init__(self, text: Any) -> None:
+        self._transform: Transform = text.get_transform().frozen()
+        self._position = text.get_unitless_position()
+        self._rotation_mode = text.get_rotation_mode()
+        self._ha, self._va = text.get_horizontalalignment(), text.get_verticalalignment()
+        self._features, self._language = text.get_fontfeatures(), text.get_language()
+
+    def get_transform(self) -> Transform:
+        return self._transform
+
+    def get_unitless_position(self) -> tuple[float, float]:
+        return self._position  # type: ignore[no-any-return]
+
+    def get_rotation_mode(self) -> str:
+        return self._rotation_mode  # type: ignore[no-any-return]
+
+    def get_horizontalalignment(self) -> str:
+        return self._ha  # type: ignore[no-any-return]
+
+    get_ha = get_horizontalalignment
+
+    def get_verticalalignment(self) -> str:
+        return self._va  # type: ignore[no-any-return]
+
+    def get_fontfeatures(self) -> Any:
+        return self._features
+
+    def get_language(self) -> Any:
+        return self._language
+
+
+def _frozen(value: Any) -> Any:
+    """A transform as it is at the call (some artists change theirs in place afterwards)."""
+    return value.frozen() if isinstance(value, Transform) else value
+
+
+class Recording:
+    """The drawings of one figure saved in one look, by the kind of file (`record` around
+    each save), to be played back in other looks (`replay`)."""
+
+    def __init__(self, fig: Figure, look: Look) -> None:
+        self.fig, self.look = fig, look
+        self.calls: dict[str, list[Call]] = {}
+        self.complete = True
+
+    @contextmanager
+    def record(self, kind: str) -> Iterator[None]:
+        """Within the block, the figure's draw (one savefig) is recorded as `kind`."""
+        fig, made = self.fig, []
+        draw = type(fig).draw
+
+        def recorded_draw(renderer: Any) -> None:
+            rec = Recorder(renderer)
+            made.append(rec)
+            patch_draw = fig.patch.draw
+
+            def figure_patch(r: Any) -> None:
+                rec.in_figure_patch = True
+                try:
+                    patch_draw(r)
+                finally:
+                    rec.in_figure_patch = False
+
+            fig.patch.draw = figure_patch  # type: ignore[method-assign,assignment]
+            try:
+                draw(fig, rec)  # type: ignore[arg-type]  # it stands in for the renderer
+            finally:
+                del fig.patch.draw
+
+        fig.draw = recorded_draw  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            del fig.draw
+        if len(made) == 1 and made[0].unrecorded is None:
+            self.calls[kind] = made[0].calls
+        else:  # drawn twice (a tight box measures first) or with a call not played back
+            self.complete = False
+
+    def pairs(self, look: Look) -> Pairs | None:
+        """The colour pairs that turn this recording into `look`, or None if it cannot be."""
+        if not self.complete or (look.size, look.editable) != (self.look.size, self.look.editable):
+            return None
+        return colour_pairs(self.look.theme, look.theme)
+
+    @contextmanager
+    def replay(self, kind: str, pairs: Pairs) -> Iterator[None]:
+        """Within the block, drawing the figure (one savefig) makes the recorded calls of
+        `kind` on the renderer, in the colours `pairs` gives, instead of walking the figure."""
+        calls = self.calls[kind]
+
+        def replayed_draw(renderer: Any) -> None:
+            for name, args, kwargs, in_figure_patch in calls:
+                method = getattr(renderer, name)
+                if name in _GROUPS:
+                    method(*args, **kwargs)
+                    continue
+                gc = renderer.new_gc()
+                gc.copy_properties(args[0])
+                for state in _PDF_STATE:
+                    if hasattr(gc, state):
+                        setattr(gc, state, getattr(args[0], state))
+                _map_gc(gc, pairs, edge=not in_figure_patch)
+                method(gc, *_mapped_args(name, args[1:], pairs), **_mapped_kwargs(kwargs, pairs))
+                gc.restore()
+
+        self.fig.draw = replayed_draw  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            del self.fig.draw
+
+
+def _map_colour(colour: Any, pairs: Pairs) -> Any:
+    """One colour in the new theme, its alpha kept; itself if it is not one of the old theme's,
+    not a colour (None) or fully transparent."""
+    if colour is None:
+        return None
+    r, g, b, a = to_rgba(colour)
+    new = pairs.get((r, g, b))
+    return colour if new is None or a == 0 else (*new, a)
+
+
+def _map_colours(colours: Any, pairs: Pairs) -> Any:
+    """An (n, 4) array of colours in the new theme (a collection's faces or edges)."""
+    if colours is None or len(colours) == 0:
+        return colours
+    out = np.array(colours, dtype=float)
+    for row in out:
+        new = pairs.get((row[0], row[1], row[2]))
+        if new is not None and row[3] != 0:
+            row[:3] = new
+    return out
+
+
+def _map_gc(gc: GraphicsContextBase, pairs: Pairs, edge: bool = True) -> None:
+    """The context's line, hatch and (PDF) fill colours in the new theme; the line colour kept
+    where `edge` is False."""
+    if edge:
+        gc._rgb = _map_colour(gc._rgb, pairs)  # type: ignore[attr-defined]
+    gc._hatch_color = _map_colour(gc._hatch_color, pairs)  # type: ignore[attr-defined]
+    if getattr(gc, "_fillcolor", None) is not None:
+        gc._fillcolor = _map_colour(gc._fillcolor, pairs)  # type: ignore[attr-defined]
+
+
+def _mapped_args(name: str, args: tuple[Any, ...], pairs: Pairs) -> tuple[Any, ...]:
+    """A drawing call's arguments after its graphics context, with the colours they carry mapped."""
+    a = list(args)
+    if name == "draw_path" and len(a) > 2:  # path, transform, rgbFace
+        a[2] = _map_colour(a[2], pairs)
+    elif name == "draw_markers" and len(a) > 4:  # marker_path, marker_trans, path, trans, rgbFace
+        a[4] = _map_colour(a[4], pairs)
+    elif name == "draw_path_collection":  # master_transform, paths, all_transforms, offsets,
+        a[5], a[6] = _map_colours(a[5], pairs), _map_colours(a[6], pairs)  # offset_trans, faces, edges, …
+    return tuple(a)
+
+
+def _mapped_kwargs(kwargs: dict[str, Any], pairs: Pairs) -> dict[str, Any]:
+    if "hatchcolors" in kwargs:
+        return {**kwargs, "hatchcolors": _map_colours(kwargs["hatchcolors"], pairs)}
+    if "rgbFace" in kwargs:
+        return {**kwargs, "rgbFace": _map_colour(kwargs["rgbFace"], pairs)}
+    return kwargs

@@ -1,0 +1,157 @@
+"""A chart's second theme is its first theme's drawings played back in other colours
+(`charts/replay.py`): every file the same, byte for byte, as the chart built and drawn
+directly in that theme, for every chart, both ways round; and where a drawing cannot be
+played back the chart is built again."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.backend_bases import GraphicsContextBase
+
+from iwf_stats import Dataset, chart, load
+from iwf_stats.charts import export as export_module
+from iwf_stats.charts import render
+from iwf_stats.charts.api import chart_names
+from iwf_stats.charts.export import _write_chart, looks
+from iwf_stats.charts.replay import Recording, _map_colours, _map_gc, _mapped_args, _mapped_kwargs, colour_pairs
+from iwf_stats.charts.speed import fast_rendering
+from iwf_stats.charts.style import THEMES, Look, look
+from iwf_stats.claims import CheckReport, check, load_ledger
+
+from conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def ctx() -> tuple[Dataset, CheckReport]:
+    ds = load(DATA)
+    return ds, check(ds, load_ledger(ds))
+
+
+def written(fig: export_module.HouseFigure, lk: Look, ds: Dataset, folder: Path,
+            drawing: export_module.Drawing | None = None) -> dict[str, bytes]:
+    folder.mkdir()
+    with matplotlib.rc_context(lk.rc()):  # type: ignore[arg-type]
+        names = _write_chart(fig, lk, ds, folder, export_module.FORMATS, *([drawing] if drawing else []))
+    return {n: (folder / n).read_bytes() for n in names}
+
+
+@pytest.mark.parametrize(("size", "first", "second", "editable"),
+                         [("web", "light", "dark", False), ("print1", "dark", "light", False),
+                          ("social", "light", "dark", True)])
+def test_every_chart_replayed_is_the_chart_drawn_in_that_theme(
+        ctx: tuple[Dataset, CheckReport], tmp_path: Path, size: str, first: str, second: str, editable: bool) -> None:
+    ds, report = ctx
+    a, b = look(size, first, editable), look(size, second, editable)
+    kw = {"size": size, "report": report, "editable": editable}
+    with fast_rendering():
+        for name in chart_names(ds):
+            direct = written(chart(name, ds, theme=second, **kw), b, ds, tmp_path / f"{name}-b")  # type: ignore[arg-type]
+            plain = written(chart(name, ds, theme=first, **kw), a, ds, tmp_path / f"{name}-a")  # type: ignore[arg-type]
+            fig = chart(name, ds, theme=first, **kw)  # type: ignore[arg-type]
+            recording = Recording(fig, a)
+            recorded = written(fig, a, ds, tmp_path / f"{name}-recorded", recording.record)
+            assert recorded == plain, f"{name}: recording changed the first theme's files"
+            assert recording.complete and set(recording.calls) == set(export_module.FORMATS)
+            pairs = recording.pairs(b)
+            assert pairs is not None
+            again = written(fig, b, ds, tmp_path / f"{name}-replayed", partial(recording.replay, pairs=pairs))
+            assert again.keys() == direct.keys()
+            assert [f for f in direct if again[f] != direct[f]] == [], name
+
+
+def test_the_render_plays_the_second_theme_back_and_builds_each_chart_once_per_size(
+        ctx: tuple[Dataset, CheckReport], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[str] = []
+    original = export_module.chart
+
+    def counting(name: str, *args: object, **kwargs: object) -> export_module.HouseFigure:
+        built.append(str(kwargs["theme"]))
+        return original(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export_module, "chart", counting)
+    render(ctx[0], tmp_path / "out", only=["hosting"], report=ctx[1], styles=looks(["web"], ["light", "dark"]))
+    assert built == ["light"]
+
+
+def test_themes_whose_colours_cannot_be_paired_are_not_replayed(ctx: tuple[Dataset, CheckReport]) -> None:
+    light, dark = THEMES["light"], THEMES["dark"]
+    clash = replace(light, grid=light.grey)  # one light colour with two dark ones
+    assert colour_pairs(clash, dark) is None
+    fig = chart("hosting", ctx[0], size="web", theme="light", report=ctx[1])
+    recording = Recording(fig, replace(look("web", "light"), theme=clash))
+    assert recording.pairs(look("web", "dark")) is None
+
+
+def test_a_size_or_editability_apart_is_not_replayed(ctx: tuple[Dataset, CheckReport]) -> None:
+    fig = chart("hosting", ctx[0], size="web", theme="light", report=ctx[1])
+    recording = Recording(fig, look("web", "light"))
+    assert recording.pairs(look("web", "dark")) is not None
+    assert recording.pairs(look("social", "dark")) is None
+    assert recording.pairs(look("web", "dark", editable=True)) is None
+
+
+def test_a_drawing_with_a_call_that_is_not_recorded_is_built_again_in_the_theme(
+        ctx: tuple[Dataset, CheckReport], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An image (a call the recorder does not play back) in a chart: the second theme is
+    built and drawn, and its files are those of the chart drawn directly in it."""
+    original = export_module.chart
+    built: list[str] = []
+
+    def with_image(name: str, *args: object, **kwargs: object) -> export_module.HouseFigure:
+        built.append(str(kwargs["theme"]))
+        fig = original(name, *args, **kwargs)  # type: ignore[arg-type]
+        fig.figimage(np.zeros((4, 4, 3)), xo=1, yo=1)
+        return fig
+
+    monkeypatch.setattr(export_module, "chart", with_image)
+    styles = looks(["web"], ["light", "dark"])
+    render(ctx[0], tmp_path / "both", only=["hosting"], report=ctx[1], styles=styles)
+    assert built == ["light", "dark"]
+    built.clear()
+    render(ctx[0], tmp_path / "dark", only=["hosting"], report=ctx[1], styles=looks(["web"], ["dark"]))
+    dark = sorted(p.name for p in (tmp_path / "dark").iterdir() if p.name != "manifest.json")
+    assert dark and all((tmp_path / "both" / f).read_bytes() == (tmp_path / "dark" / f).read_bytes() for f in dark)
+
+
+def test_a_recording_made_of_two_draws_is_not_replayed(ctx: tuple[Dataset, CheckReport]) -> None:
+    """savefig with a tight box draws twice; a recording must be one drawing."""
+    import io
+
+    fig = chart("hosting", ctx[0], size="web", theme="light", report=ctx[1])
+    recording = Recording(fig, look("web", "light"))
+    with recording.record("svg"):
+        fig.savefig(io.BytesIO(), format="svg", bbox_inches="tight")
+    assert not recording.complete and recording.pairs(look("web", "dark")) is None
+
+
+PAIRS = {(1.0, 1.0, 1.0): (0.0, 0.0, 0.0), (0.0, 0.0, 1.0): (1.0, 0.0, 0.0)}
+
+
+def test_colours_are_mapped_alpha_kept_and_others_left() -> None:
+    gc = GraphicsContextBase()
+    gc.set_foreground((0.0, 0.0, 1.0, 0.5), isRGBA=True)
+    gc.set_hatch_color((1.0, 1.0, 1.0, 1.0))
+    _map_gc(gc, PAIRS)
+    assert gc.get_rgb() == (1.0, 0.0, 0.0, 0.5)
+    assert gc.get_hatch_color() == (0.0, 0.0, 0.0, 1.0)
+    kept = GraphicsContextBase()
+    kept.set_foreground((1.0, 1.0, 1.0, 1.0), isRGBA=True)
+    _map_gc(kept, PAIRS, edge=False)  # the figure's own edge
+    assert kept.get_rgb() == (1.0, 1.0, 1.0, 1.0)
+    assert _mapped_args("draw_path", ("path", "tr", (1.0, 1.0, 1.0, 1.0)), PAIRS)[2] == (0.0, 0.0, 0.0, 1.0)
+    assert _mapped_args("draw_path", ("path", "tr", (0.5, 0.5, 0.5, 1.0)), PAIRS)[2] == (0.5, 0.5, 0.5, 1.0)
+    assert _mapped_args("draw_path", ("path", "tr", (1.0, 1.0, 1.0, 0.0)), PAIRS)[2] == (1.0, 1.0, 1.0, 0.0)
+    assert _mapped_args("draw_markers", ("m", "mt", "p", "t", (0.0, 0.0, 1.0, 1.0)), PAIRS)[4] == (1.0, 0.0, 0.0, 1.0)
+    faces = np.array([[1.0, 1.0, 1.0, 0.3], [0.2, 0.2, 0.2, 1.0]])
+    mapped = _map_colours(faces, PAIRS)
+    assert mapped.tolist() == [[0.0, 0.0, 0.0, 0.3], [0.2, 0.2, 0.2, 1.0]]
+    assert faces[0, 0] == 1.0  # the recorded colours are not changed in place
+    args = _mapped_args("draw_path_collection", ("mt", [], [], [], "ot", faces, faces[:1], [1.0]), PAIRS)
+    assert args[5].tolist()[0] == [0.0, 0.0, 0.0, 0.3] and args[6].tolist() == [[0.0, 0.0, 0.0, 0.3]]
+    assert _mapped_kwargs({"hatchcolors": faces[:1]}, PAIRS)["hatchcolors"].tolist() == [[0.0, 0.0, 0.0, 0.3]]
