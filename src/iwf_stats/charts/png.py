@@ -47,15 +47,22 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def flatten(rgba: np.ndarray) -> np.ndarray:
     """An (h, w, 4) uint8 image as (h, w, 3) RGB if it is opaque (alpha, the highest byte of
-    each little-endian pixel word, 255 everywhere), else unchanged. Pillow drops the alpha
-    channel several times faster than numpy's strided copy."""
+    each little-endian pixel word, 255 everywhere), else unchanged. Pillow packs the RGBA
+    pixels as RGB bytes in one pass, several times faster than numpy's strided copy (and
+    than converting the image and reading it back, which copies twice)."""
     from PIL import Image
 
     rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
     if int(rgba.view("<u4").min()) < 0xFF000000:
         return rgba
     height, width, _ = rgba.shape
-    return np.asarray(Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1).convert("RGB"))
+    image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1)
+    return _array(image.tobytes("raw", "RGB"), height, width)
+
+
+def _array(rgb: bytes, height: int, width: int) -> np.ndarray:
+    """RGB bytes as an (h, w, 3) array, without a copy (read-only, as the bytes are)."""
+    return np.frombuffer(rgb, np.uint8).reshape(height, width, 3)
 
 
 def encode(pixels: np.ndarray, dpi: float, level: int = LEVEL) -> bytes:
@@ -87,7 +94,8 @@ def halve(pixels: np.ndarray) -> np.ndarray:
     if height % 2 or width % 2:
         raise ValueError(f"cannot halve an image of {width}×{height} pixels")
     if channels == 3:
-        return np.asarray(Image.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8), "RGB").reduce(2))
+        half = Image.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8), "RGB").reduce(2)
+        return _array(half.tobytes(), height // 2, width // 2)
     corners = [pixels[i::2, j::2].astype(np.uint32) for i in (0, 1) for j in (0, 1)]
     alpha = sum((c[..., 3:] for c in corners), np.zeros((height // 2, width // 2, 1), np.uint32))
     colour = sum((c[..., :3] * c[..., 3:] for c in corners), np.zeros((height // 2, width // 2, 3), np.uint32))
