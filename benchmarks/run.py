@@ -87,53 +87,52 @@ def compile_sources() -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def builds(reps: int) -> dict[str, float]:
+def builds(reps: int) -> dict[str, Any]:
+    """The clean build against the notebooks run one by one with nbconvert (as installed, and
+    without the IRI parser the build does without), run in turns: build, lean nbconvert,
+    nbconvert, and again. This machine's speed drifts by a third within minutes, so each
+    ratio is taken within one turn, and the medians of those ratios are reported beside the
+    medians of the times."""
     work = Path(tempfile.mkdtemp(prefix="iwf-bench-"))
-    cpu: dict[str, list[float]] = {"full": [], "nbconvert_lean": []}
+    turns: list[dict[str, float]] = []
     try:
-        def full() -> float:
+        def full() -> tuple[float, float]:
             out = work / "site"
             shutil.rmtree(out, ignore_errors=True)
-            wall, used = timed_cpu([str(BIN / "iwf-stats"), "build", "--out", str(out)])
-            cpu["full"].append(used)
-            return wall
+            return timed_cpu([str(BIN / "iwf-stats"), "build", "--out", str(out)])
 
-        full_s = median_of(reps, full)
+        def notebooks(lean: bool) -> tuple[float, float]:
+            """Every notebook through nbconvert, one process each; `lean`: without jsonschema's
+            optional IRI parser, which JupyterLab's pins bring into this venv and which costs each
+            nbconvert process 2.3 s at import (the build does without it): the comparison that
+            does not flatter the build."""
+            lean_code = ("import sys; sys.modules['rfc3987_syntax'] = None; sys.argv[0] = 'jupyter-nbconvert'; "
+                         "from nbconvert.nbconvertapp import main; main()")
+            command = [sys.executable, "-c", lean_code] if lean else [str(BIN / "jupyter"), "nbconvert"]
+            wall = used = 0.0
+            for nb in sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+                w, c = timed_cpu([*command, "--to", "html", "--execute",
+                                  "--output-dir", str(work / "nbconvert"), str(nb)], cwd=REPO / "notebooks")
+                wall, used = wall + w, used + c
+            return wall, used
+
+        for _ in range(reps):
+            (b, b_cpu), (lean, lean_cpu), (plain, _cpu) = full(), notebooks(lean=True), notebooks(lean=False)
+            turns.append({"build_s": b, "build_cpu_s": b_cpu, "nbconvert_lean_s": lean,
+                          "nbconvert_lean_cpu_s": lean_cpu, "nbconvert_s": plain,
+                          "ratio_lean": b / lean, "ratio": b / plain})
         noop_s = median_of(max(reps, 5), lambda: timed([str(BIN / "iwf-stats"), "build", "--out", str(work / "site")]))
-
-        def nbconvert() -> float:
-            total = 0.0
-            for nb in sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb")):
-                total += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--execute",
-                                "--output-dir", str(work / "nbconvert"), str(nb)], cwd=REPO / "notebooks")
-            return total
-
-        nbconvert_s = median_of(reps, nbconvert)
-
-        def nbconvert_lean() -> float:
-            """nbconvert without jsonschema's optional IRI parser, which JupyterLab's pins bring
-            into this venv and which costs each nbconvert process 2.3 s at import (the build
-            does without it): the comparison that does not flatter the build."""
-            total = 0.0
-            lean = ("import sys; sys.modules['rfc3987_syntax'] = None; sys.argv[0] = 'jupyter-nbconvert'; "
-                    "from nbconvert.nbconvertapp import main; main()")
-            used = 0.0
-            for nb in sorted((REPO / "notebooks").glob("[0-9][0-9]-*.ipynb")):
-                wall, cpu_s = timed_cpu([sys.executable, "-c", lean, "--to", "html", "--execute",
-                                         "--output-dir", str(work / "nbconvert"), str(nb)], cwd=REPO / "notebooks")
-                total, used = total + wall, used + cpu_s
-            cpu["nbconvert_lean"].append(used)
-            return total
-
-        lean_s = median_of(reps, nbconvert_lean)
         peak = _build_peak_memory(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return {"full_build_s": full_s, "nbconvert_s": nbconvert_s, "build_ratio": full_s / nbconvert_s,
-            "nbconvert_lean_s": lean_s, "build_ratio_lean": full_s / lean_s,
-            "full_build_cpu_s": statistics.median(cpu["full"]),
-            "nbconvert_lean_cpu_s": statistics.median(cpu["nbconvert_lean"]),
-            "noop_build_s": noop_s, **peak}
+
+    def med(key: str) -> float:
+        return statistics.median(t[key] for t in turns)
+
+    return {"full_build_s": med("build_s"), "nbconvert_s": med("nbconvert_s"), "build_ratio": med("ratio"),
+            "nbconvert_lean_s": med("nbconvert_lean_s"), "build_ratio_lean": med("ratio_lean"),
+            "full_build_cpu_s": med("build_cpu_s"), "nbconvert_lean_cpu_s": med("nbconvert_lean_cpu_s"),
+            "noop_build_s": noop_s, "turns": turns, **peak}
 
 
 def _build_peak_memory(work: Path) -> dict[str, float]:
