@@ -8,18 +8,17 @@ hash salt, text drawn as paths.
 
 Speed (every chart in every size and theme is over a thousand files; issue 13 asks for all
 160 looks in 15 s on two CPUs): each chart is built and laid out once per size, and saved in
-every format from that one figure; its second theme is the drawings of the first played back
-in the theme's colours (`replay`: a theme changes colours and nothing else). A screen size is drawn once, at
-2×, and its 1× PNG is those pixels halved (`png.halve`); PNGs are written by `png` (a quarter
-of Pillow's time). Text sizes, layouts, Agg's glyph bitmaps and the PDF and SVG glyph shapes
-and outlines computed for one figure serve the next, and fonts are read from memory
-(`speed`). With `jobs` > 1 the charts are drawn by that many worker processes, forked once
-the data is loaded and the backends imported. Each worker writes its files into the staging
-folder, so the result is the same files, byte for byte, as drawing them one by one; a
-failure in a worker stops the others and is raised here, as itself, before anything is
-moved. Measured on 2026-11-26 on two CPUs, medians of 3 runs alternating with the code
-before (README, Performance): 21.3 s wall and 40.8 s of CPU, where that code took 35.0 s and
-67.7 s; 16.6 s and 32 s at the machine's quickest. The target is missed.
+every format from that one figure, its drawing calls recorded; its second theme is those
+calls played back in the theme's colours (`replay`: a theme changes colours and nothing
+else), without building the chart or walking its artists again. A screen size is drawn once,
+at 2×, and its 1× PNG is those pixels halved (`png.halve`); PNGs are written by `png`
+(compressed by zlib-ng). Text sizes, layouts, Agg's glyph bitmaps and the PDF
+and SVG glyph shapes and outlines computed for one figure serve the next, and fonts are read
+from memory (`speed`). With `jobs` > 1 the charts are drawn by that many worker processes,
+forked once the data is loaded and the backends imported. Each worker writes its files into
+the staging folder, so the result is the same files, byte for byte, as drawing them one by
+one; a failure in a worker stops the others and is raised here, as itself, before anything
+is moved. The measured times are in the README (Performance).
 """
 
 from __future__ import annotations
