@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import matplotlib
+import matplotlib.text as mtext
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -78,8 +79,10 @@ def _text_width(renderer: RendererBase, piece: str, font: FontProperties) -> flo
     if found is None:
         if len(_WIDTHS) > 50_000:
             _WIDTHS.clear()
+        # Through matplotlib's own cache of text sizes, which it lays the text out with: a
+        # line measured here is not measured again when the wrapped block is laid out.
         found = _WIDTHS[(piece, font.copy(), dpi, hinting, kerning)] = float(
-            renderer.get_text_width_height_descent(piece, font, ismath=False)[0])
+            mtext._get_text_metrics_with_cache(renderer, piece, font, False, dpi)[0])  # type: ignore[attr-defined]
     return found
 
 

@@ -297,9 +297,16 @@ def _crosses(box: Bbox, ob: _Obstacle, margin: float) -> bool:
         out = Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
         return Bbox.intersection(out, ob.clip) if ob.clip is not None else out
 
-    marks, line = grown(margin), grown(ob.half_width + margin)  # markers have their own size
-    return (marks is not None and any(min(_shared(marks, b)) > 0 for b in ob.boxes)) or (
-        line is not None and any(_polyline_hits(p, line) for p in ob.polylines))
+    # Each box grown only if the obstacle has marks, or lines, to test it against (most have
+    # one or the other): a Bbox costs more than the test.
+    if ob.boxes:
+        marks = grown(margin)  # markers have their own size
+        if marks is not None and any(min(_shared(marks, b)) > 0 for b in ob.boxes):
+            return True
+    if ob.polylines:
+        line = grown(ob.half_width + margin)
+        return line is not None and any(_polyline_hits(p, line) for p in ob.polylines)
+    return False
 
 
 class Clearance:
