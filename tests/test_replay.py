@@ -42,8 +42,9 @@ def written(fig: export_module.HouseFigure, lk: Look, ds: Dataset, folder: Path,
 
 
 @pytest.mark.parametrize(("size", "first", "second", "editable"),
-                         [("web", "light", "dark", False), ("print1", "dark", "light", False),
-                          ("social", "light", "dark", True)])
+                         [("web", "light", "dark", False), ("social", "light", "dark", False),
+                          ("square", "dark", "light", False), ("print1", "dark", "light", False),
+                          ("print2", "light", "dark", False), ("social", "light", "dark", True)])
 def test_every_chart_replayed_is_the_chart_drawn_in_that_theme(
         ctx: tuple[Dataset, CheckReport], tmp_path: Path, size: str, first: str, second: str, editable: bool) -> None:
     ds, report = ctx
@@ -88,9 +89,19 @@ def test_themes_whose_colours_cannot_be_paired_are_not_replayed(ctx: tuple[Datas
     assert recording.pairs(look("web", "dark")) is None
 
 
+def recorded_svg(fig: export_module.HouseFigure, lk: Look) -> Recording:
+    import io
+
+    recording = Recording(fig, lk)
+    with matplotlib.rc_context(lk.rc()), recording.record("svg"):  # type: ignore[arg-type]
+        fig.savefig(io.BytesIO(), format="svg")
+    return recording
+
+
 def test_a_size_or_editability_apart_is_not_replayed(ctx: tuple[Dataset, CheckReport]) -> None:
     fig = chart("hosting", ctx[0], size="web", theme="light", report=ctx[1])
-    recording = Recording(fig, look("web", "light"))
+    assert Recording(fig, look("web", "light")).pairs(look("web", "dark")) is None  # nothing recorded yet
+    recording = recorded_svg(fig, look("web", "light"))
     assert recording.pairs(look("web", "dark")) is not None
     assert recording.pairs(look("social", "dark")) is None
     assert recording.pairs(look("web", "dark", editable=True)) is None
@@ -146,7 +157,8 @@ def test_colours_are_mapped_alpha_kept_and_others_left() -> None:
     assert kept.get_rgb() == (1.0, 1.0, 1.0, 1.0)
     assert _mapped_args("draw_path", ("path", "tr", (1.0, 1.0, 1.0, 1.0)), PAIRS)[2] == (0.0, 0.0, 0.0, 1.0)
     assert _mapped_args("draw_path", ("path", "tr", (0.5, 0.5, 0.5, 1.0)), PAIRS)[2] == (0.5, 0.5, 0.5, 1.0)
-    assert _mapped_args("draw_path", ("path", "tr", (1.0, 1.0, 1.0, 0.0)), PAIRS)[2] == (1.0, 1.0, 1.0, 0.0)
+    # Transparent, but PDF and SVG still write the colour: mapped as drawing in the theme would give it.
+    assert _mapped_args("draw_path", ("path", "tr", (1.0, 1.0, 1.0, 0.0)), PAIRS)[2] == (0.0, 0.0, 0.0, 0.0)
     assert _mapped_args("draw_markers", ("m", "mt", "p", "t", (0.0, 0.0, 1.0, 1.0)), PAIRS)[4] == (1.0, 0.0, 0.0, 1.0)
     faces = np.array([[1.0, 1.0, 1.0, 0.3], [0.2, 0.2, 0.2, 1.0]])
     mapped = _map_colours(faces, PAIRS)
@@ -155,3 +167,34 @@ def test_colours_are_mapped_alpha_kept_and_others_left() -> None:
     args = _mapped_args("draw_path_collection", ("mt", [], [], [], "ot", faces, faces[:1], [1.0]), PAIRS)
     assert args[5].tolist()[0] == [0.0, 0.0, 0.0, 0.3] and args[6].tolist() == [[0.0, 0.0, 0.0, 0.3]]
     assert _mapped_kwargs({"hatchcolors": faces[:1]}, PAIRS)["hatchcolors"].tolist() == [[0.0, 0.0, 0.0, 0.3]]
+
+
+def test_the_figure_is_itself_again_after_a_failure_while_recording_or_replaying(
+        ctx: tuple[Dataset, CheckReport]) -> None:
+    import io
+
+    fig = chart("hosting", ctx[0], size="web", theme="light", report=ctx[1])
+    recording = recorded_svg(fig, look("web", "light"))
+    pairs = recording.pairs(look("web", "dark"))
+    assert pairs is not None
+    for block in (recording.record("pdf"), recording.replay("svg", pairs)):
+        with pytest.raises(TypeError), block:
+            fig.savefig(io.BytesIO(), format="svg", metadata={"Date": object()})  # the SVG writer refuses it
+        assert "draw" not in vars(fig) and "draw" not in vars(fig.patch)
+
+
+def test_a_call_that_raised_is_not_kept() -> None:
+    """matplotlib probes whether a renderer takes an argument by calling it and catching the
+    TypeError: such a call was not part of the drawing, and is not played back."""
+    from iwf_stats.charts.replay import Recorder
+
+    class Renderer:
+        def draw_path(self, gc: object, *args: object, probe: bool = False) -> None:
+            if probe:
+                raise TypeError("no such argument")
+
+    rec = Recorder(Renderer())
+    with pytest.raises(TypeError):
+        rec.draw_path(GraphicsContextBase(), "path", "transform", probe=True)
+    rec.draw_path(GraphicsContextBase(), "path", "transform")
+    assert [name for name, *_ in rec.calls] == ["draw_path"]

@@ -8,9 +8,10 @@ deflate well unfiltered, so the rows go to the compressor as they are. The compr
 zlib-ng (pinned in requirements.lock), at level 2: on the 256 PNGs of every chart in every
 size and theme (1.44 GB of rows) it took 0.92 s of CPU for 30.9 MB, where zlib at level 3
 took 3.33 s for 33.1 MB (level 1: 3.17 s, 34.8 MB). Its output is a standard zlib stream;
-like any compressor's, its bytes are its own, so the pinned version fixes them. zlib-ng
-chooses its matches the same way whatever the processor's instruction set (only how fast it
-compares bytes varies), so the files are the same on every x86 and ARM machine. A chart drawn on an opaque
+like any compressor's, its bytes are its own: the same pixels give the same file with the
+same zlib-ng build on the same platform (the pinned wheel), but its maintainers do not
+promise the same bytes across versions or platforms, so a PNG made on another kind of
+machine may differ in its bytes, never in its pixels (the tests decode them). A chart drawn on an opaque
 background is stored as RGB (its alpha would be 255 everywhere); any transparency keeps
 RGBA. The file holds what Pillow writes for matplotlib once the varying metadata is removed:
 the header, the resolution (pHYs, so a 300 dpi print file says so) and the pixels; the

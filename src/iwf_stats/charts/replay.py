@@ -13,17 +13,23 @@ then makes the same calls on a new renderer of the same kind, every colour of th
 mapped to the second's (`colour_pairs`). Building and laying out the chart, and the artists'
 walk, are skipped: the second theme costs what the renderer alone costs, about half.
 
-A colour that is not one of the first theme's is kept: no theme chose it (a matplotlib
-default no look sets), so drawing in the other theme gives it too. The figure's own edge is
-kept whatever its colour: it is matplotlib's default white, which the light theme's
-background also is, and the dark theme does not change it.
+A colour that is not one of the first theme's is kept, as a matplotlib default no look sets
+would be. The figure's own edge is kept whatever its colour: it is matplotlib's default
+white, which the light theme's background also is, and the dark theme does not change it.
 
-The tests hold every replayed file, byte for byte, to the file the chart gives when built
-and drawn directly in that theme: every chart, every format, both ways round
-(tests/test_replay.py). Where a replay could differ, the chart is built again in the theme:
-a drawing that used a renderer call that is not recorded (images, meshes, filters,
-rasterised parts, TeX), themes whose colours cannot be paired, or another size or
-editability.
+What the guarantee rests on is the tests: they hold every replayed file, byte for byte, to
+the file the chart gives when built and drawn directly in that theme, for every chart of the
+catalogue in every size, every format, both ways round (tests/test_replay.py). The chart is
+built again in the theme where a replay is known to be unable to follow: a drawing that used
+a renderer call that is not recorded (images, meshes, filters, rasterised parts, TeX), themes
+whose colours cannot be paired, or another size or editability. Two things a chart could do
+would not be caught here, only by those tests: a colour computed from a theme colour (a
+shadow, a lightened shade), which is not mapped, or a literal colour that happens to equal
+one, which is; and a clip path whose transform an artist changes in place while it draws
+(matplotlib's clipped `DrawingArea`), which the replay reads as the last draw left it. The
+recorder keeps the graphics context's properties, transforms and what the backends read from
+a text as they were at each call, but clip paths and boxes by reference, as the backends
+compare them by identity.
 """
 
 from __future__ import annotations
@@ -95,10 +101,14 @@ class Recorder:
                 kept = (_snapshot(args[0]), *(_frozen(a) for a in args[1:]))
                 kept_kw = {k: TextAsDrawn(v) if k == "mtext" and v is not None else _frozen(v)
                            for k, v in kwargs.items()}
-                self.calls.append((name, kept, kept_kw, self.in_figure_patch))
+                entry: Call = (name, kept, kept_kw, self.in_figure_patch)
             else:
-                self.calls.append((name, args, dict(kwargs), False))
-            return method(*args, **kwargs)
+                entry = (name, args, dict(kwargs), False)
+            result = method(*args, **kwargs)
+            # Kept once it has run: a call that raised (and that matplotlib caught, as when it
+            # probes whether a renderer takes an argument) was not part of the drawing.
+            self.calls.append(entry)
+            return result
 
         return call
 
@@ -200,7 +210,8 @@ class Recording:
 
     def pairs(self, look: Look) -> Pairs | None:
         """The colour pairs that turn this recording into `look`, or None if it cannot be."""
-        if not self.complete or (look.size, look.editable) != (self.look.size, self.look.editable):
+        if not self.complete or not self.calls or \
+                (look.size, look.editable) != (self.look.size, self.look.editable):
             return None
         return colour_pairs(self.look.theme, look.theme)
 
@@ -233,13 +244,13 @@ class Recording:
 
 
 def _map_colour(colour: Any, pairs: Pairs) -> Any:
-    """One colour in the new theme, its alpha kept; itself if it is not one of the old theme's,
-    not a colour (None) or fully transparent."""
+    """One colour in the new theme, its alpha kept (a fully transparent one too: PDF and SVG
+    still write its colour); itself if it is not one of the old theme's, or not a colour."""
     if colour is None:
         return None
     r, g, b, a = to_rgba(colour)
     new = pairs.get((r, g, b))
-    return colour if new is None or a == 0 else (*new, a)
+    return colour if new is None else (*new, a)
 
 
 def _map_colours(colours: Any, pairs: Pairs) -> Any:
@@ -249,7 +260,7 @@ def _map_colours(colours: Any, pairs: Pairs) -> Any:
     out = np.array(colours, dtype=float)
     for row in out:
         new = pairs.get((row[0], row[1], row[2]))
-        if new is not None and row[3] != 0:
+        if new is not None:
             row[:3] = new
     return out
 
