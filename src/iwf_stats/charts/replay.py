@@ -19,7 +19,7 @@ white, which the light theme's background also is, and the dark theme does not c
 
 What the guarantee rests on is the tests: they hold every replayed file, byte for byte, to
 the file the chart gives when built and drawn directly in that theme, for every chart of the
-catalogue in every size, every format, both ways round (tests/test_replay.py). The chart is
+catalogue in every size and format, light to dark and dark to light (tests/test_replay.py). The chart is
 built again in the theme where a replay is known to be unable to follow: a drawing that used
 a renderer call that is not recorded (images, meshes, filters, rasterised parts, TeX), themes
 whose colours cannot be paired, or another size or editability. Two things a chart could do
