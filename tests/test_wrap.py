@@ -24,9 +24,9 @@ def figure() -> Figure:
     return fig
 
 
-@pytest.mark.parametrize("shared", [False, True], ids=["matplotlib's cache", "the run's cache"])
+@pytest.mark.parametrize("run_wide", [False, True], ids=["matplotlib's cache", "the run's cache"])
 def test_lines_are_the_renderers_width_and_are_not_measured_again_when_laid_out(
-        monkeypatch: pytest.MonkeyPatch, shared: bool) -> None:
+        monkeypatch: pytest.MonkeyPatch, run_wide: bool) -> None:
     finish._WIDTHS.clear()
     fig = figure()
     renderer = finish._renderer(fig)
@@ -41,7 +41,7 @@ def test_lines_are_the_renderers_width_and_are_not_measured_again_when_laid_out(
         return original(self, s, prop, ismath)
 
     monkeypatch.setattr(RendererAgg, "get_text_width_height_descent", counting)
-    with shared_text_metrics() if shared else nullcontext():
+    with shared_text_metrics() if run_wide else nullcontext():
         lines = finish.wrap(fig, TEXT, 300, fontsize=13, fontweight="bold")
         assert len(lines) > 2
         assert [finish._text_width(renderer, w, font) for w in TEXT.split()] == direct

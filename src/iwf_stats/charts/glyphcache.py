@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .layoutcache import rc_key
+from .patching import patched
 
 #: The method of matplotlib's Agg renderer that draws a string.
 _DRAW_TEXT = "draw_text"
@@ -85,8 +86,5 @@ def shared_glyphs() -> Iterator[None]:
         return None
 
     draw_text.run_wide = True  # type: ignore[attr-defined]
-    setattr(RendererAgg, _DRAW_TEXT, draw_text)
-    try:
+    with patched((RendererAgg, _DRAW_TEXT, draw_text)):
         yield
-    finally:
-        setattr(RendererAgg, _DRAW_TEXT, original)

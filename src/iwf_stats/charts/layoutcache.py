@@ -28,6 +28,8 @@ from typing import Any
 import matplotlib
 from matplotlib.transforms import Bbox
 
+from .patching import patched
+
 #: The renderers whose layouts depend on nothing but the key (by name, as in `speed`).
 PLAIN_RENDERERS = {"matplotlib.backends.backend_agg.RendererAgg", "matplotlib.backends.backend_pdf.RendererPdf",
                    "matplotlib.backends.backend_svg.RendererSVG"}
@@ -99,11 +101,8 @@ def shared_text_layouts() -> Iterator[None]:
         return Bbox(points.copy()), list(lines), corner
 
     _get_layout.run_wide = True  # type: ignore[attr-defined]
-    setattr(Text, _LAYOUT, _get_layout)
-    try:
+    with patched((Text, _LAYOUT, _get_layout)):
         yield
-    finally:
-        setattr(Text, _LAYOUT, original)
 
 
 @contextmanager
@@ -129,10 +128,5 @@ def empty_axis_labels_left() -> Iterator[None]:
         _update_label_position.run_wide = True  # type: ignore[attr-defined]
         return _update_label_position
 
-    for cls, original in originals.items():
-        setattr(cls, _PLACE_LABEL, placing(original))
-    try:
+    with patched(*((cls, _PLACE_LABEL, placing(original)) for cls, original in originals.items())):
         yield
-    finally:
-        for cls, original in originals.items():
-            setattr(cls, _PLACE_LABEL, original)

@@ -7,15 +7,14 @@ writer took 1.0 s for 7.07 MB with zlib. A chart is large flat areas of one colo
 deflate well unfiltered, so the rows go to the compressor as they are. The compressor is
 zlib-ng (pinned in requirements.lock), at level 2: on the 256 PNGs of every chart in every
 size and theme (1.44 GB of rows) it took 0.92 s of CPU for 30.9 MB, where zlib at level 3
-took 3.33 s for 33.1 MB (level 1: 3.17 s, 34.8 MB). Its output is a standard zlib stream;
-like any compressor's, its bytes are its own: the same pixels give the same file with the
-same zlib-ng build on the same platform (the pinned wheel), but its maintainers do not
-promise the same bytes across versions or platforms, so a PNG made on another kind of
-machine may differ in its bytes, never in its pixels (the tests decode them). A chart drawn on an opaque
-background is stored as RGB (its alpha would be 255 everywhere); any transparency keeps
-RGBA. The file holds what Pillow writes for matplotlib once the varying metadata is removed:
-the header, the resolution (pHYs, so a 300 dpi print file says so) and the pixels; the
-same pixels and the same zlib-ng give the same bytes.
+took 3.33 s for 33.1 MB (level 1: 3.17 s, 34.8 MB). A chart drawn on an opaque background is
+stored as RGB (its alpha would be 255 everywhere); any transparency keeps RGBA. The file holds
+what Pillow writes for matplotlib once the varying metadata is removed: the header, the
+resolution (pHYs, so a 300 dpi print file says so) and the pixels. Its compressed stream is
+zlib-ng's own: the same pixels give the same file with the same zlib-ng build on the same
+platform (the pinned wheel), but its maintainers do not promise the same bytes across
+versions or platforms, so a PNG made on another kind of machine may differ in its bytes,
+never in its pixels (the tests decode them).
 
 `halve` makes a 1× image from the pixels of the 2× one (each 2×2 block averaged, rounded half
 up), so that a screen size, which has both, is drawn once, not twice: drawing is most of a
@@ -121,13 +120,13 @@ class _Canvas(FigureCanvasAgg):
             raise TypeError("the iwfrgba format is saved into a _Pixels, by `pixels`")
         drawn = np.asarray(self.buffer_rgba())  # type: ignore[no-untyped-call]
         flat = flatten(drawn)  # a new array when opaque; the canvas's own buffer otherwise
-        filename_or_obj.rgba = flat.copy() if np.may_share_memory(flat, drawn) else flat
+        filename_or_obj.drawn = flat.copy() if np.may_share_memory(flat, drawn) else flat
 
 
 class _Pixels:
     """Where `_Canvas` leaves a drawing's pixels (savefig wants somewhere to save to)."""
 
-    rgba: np.ndarray | None = None
+    drawn: np.ndarray | None = None
 
 
 def pixels(fig: Figure, dpi: float) -> np.ndarray:
@@ -143,8 +142,8 @@ def pixels(fig: Figure, dpi: float) -> np.ndarray:
     finally:
         if not isinstance(original, _Canvas):  # a live figure keeps its own (interactive) canvas
             fig.set_canvas(original)
-    assert sink.rgba is not None
-    return sink.rgba
+    assert sink.drawn is not None
+    return sink.drawn
 
 
 def png(fig: Figure, dpi: float) -> bytes:

@@ -44,6 +44,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.transforms import Transform
 
+from .patching import patched
 from .style import Look, Theme
 
 RGB = tuple[float, float, float]
@@ -192,17 +193,11 @@ class Recording:
                 finally:
                     rec.in_figure_patch = False
 
-            fig.patch.draw = figure_patch  # type: ignore[method-assign,assignment]
-            try:
+            with patched((fig.patch, "draw", figure_patch)):
                 draw(fig, rec)  # type: ignore[arg-type]  # it stands in for the renderer
-            finally:
-                del fig.patch.draw
 
-        fig.draw = recorded_draw  # type: ignore[method-assign]
-        try:
+        with patched((fig, "draw", recorded_draw)):
             yield
-        finally:
-            del fig.draw
         if len(made) == 1 and made[0].unrecorded is None:
             self.calls[kind] = made[0].calls
         else:  # drawn twice (a tight box measures first) or with a call not played back
@@ -228,19 +223,13 @@ class Recording:
                     method(*args, **kwargs)
                     continue
                 gc = renderer.new_gc()
-                gc.copy_properties(args[0])
-                for state in _PDF_STATE:
-                    if hasattr(gc, state):
-                        setattr(gc, state, getattr(args[0], state))
+                gc.copy_properties(args[0])  # the PDF backend's copies its own state too, if there
                 _map_gc(gc, pairs, edge=not in_figure_patch)
                 method(gc, *_mapped_args(name, args[1:], pairs), **_mapped_kwargs(kwargs, pairs))
                 gc.restore()
 
-        self.fig.draw = replayed_draw  # type: ignore[method-assign]
-        try:
+        with patched((self.fig, "draw", replayed_draw)):
             yield
-        finally:
-            del self.fig.draw
 
 
 def _map_colour(colour: Any, pairs: Pairs) -> Any:

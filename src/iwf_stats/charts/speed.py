@@ -34,6 +34,7 @@ from typing import Any
 
 from .glyphcache import shared_glyphs
 from .layoutcache import empty_axis_labels_left, plain_kind, rc_key, shared_text_layouts
+from .patching import patched
 from .vectorcache import shared_vector_glyphs
 
 #: The function of matplotlib.text through which every text size is measured.
@@ -92,11 +93,8 @@ def shared_text_metrics() -> Iterator[None]:
         return found
 
     metrics.run_wide = True  # type: ignore[attr-defined]
-    setattr(mtext, _METRICS, metrics)
-    try:
+    with patched((mtext, _METRICS, metrics)):
         yield
-    finally:
-        setattr(mtext, _METRICS, original)
 
 
 @contextmanager
@@ -137,9 +135,8 @@ def fonts_in_memory() -> Iterator[None]:
     get_font.in_memory = True  # type: ignore[attr-defined]
     get_font.cache_clear = original.cache_clear  # type: ignore[attr-defined]
     original.cache_clear()
-    setattr(font_manager, _GET_FONT, get_font)
     try:
-        yield
+        with patched((font_manager, _GET_FONT, get_font)):
+            yield
     finally:
-        setattr(font_manager, _GET_FONT, original)
         original.cache_clear()  # the in-memory fonts go with the block

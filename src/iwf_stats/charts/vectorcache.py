@@ -26,6 +26,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from .layoutcache import rc_key
+from .patching import patched
 
 #: What is replaced (by name, as in `speed`): in matplotlib's PDF backend, the function that
 #: converts glyph outlines, its reference to `_text_helpers` and the renderer's method that
@@ -41,13 +42,6 @@ def shared_vector_glyphs() -> Iterator[None]:
         stack.enter_context(_pdf_text())
         stack.enter_context(_svg_text())
         yield
-
-
-def _restoring(cls: type, name: str) -> Any:
-    """A function that puts `cls.name` back as it was (inherited, or its own)."""
-    own = name in cls.__dict__
-    before = cls.__dict__.get(name)
-    return lambda: setattr(cls, name, before) if own else delattr(cls, name)
 
 
 @contextmanager
@@ -103,16 +97,9 @@ def _pdf_text() -> Iterator[None]:
     helpers = TextHelpers()
     helpers.layout = layout  # type: ignore[attr-defined]
     charprocs.run_wide = True  # type: ignore[attr-defined]
-    put_back = _restoring(RendererPdf, _PDF_FONT)
-    setattr(backend_pdf, _CHARPROCS, charprocs)
-    setattr(backend_pdf, _HELPERS, helpers)
-    setattr(RendererPdf, _PDF_FONT, get_font_ttf)
-    try:
+    with patched((backend_pdf, _CHARPROCS, charprocs), (backend_pdf, _HELPERS, helpers),
+                 (RendererPdf, _PDF_FONT, get_font_ttf)):  # the renderer inherits it: removed again after
         yield
-    finally:
-        setattr(backend_pdf, _CHARPROCS, original_procs)
-        setattr(backend_pdf, _HELPERS, _text_helpers)
-        put_back()
 
 
 @contextmanager
@@ -163,10 +150,5 @@ def _svg_text() -> Iterator[None]:
         return [(r, x, y, 1.0) for r, x, y, _ in shape], glyph_map_new, []
 
     get_glyphs_with_font.run_wide = True  # type: ignore[attr-defined]
-    setattr(TextToPath, _GLYPHS, get_glyphs_with_font)
-    setattr(TextToPath, _PATH_FONT, get_font)
-    try:
+    with patched((TextToPath, _GLYPHS, get_glyphs_with_font), (TextToPath, _PATH_FONT, get_font)):
         yield
-    finally:
-        setattr(TextToPath, _GLYPHS, original_glyphs)
-        setattr(TextToPath, _PATH_FONT, original_font)
