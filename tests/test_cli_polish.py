@@ -135,7 +135,7 @@ def test_build_progress_is_numbered_in_the_order_printed(data_copy: Path, tmp_pa
     assert all(i == first[step] for i, _t, step in found)  # a step keeps its number
 
 
-# --- read-only commands end without the interpreter's teardown (cli.run) ---
+# --- commands end without the interpreter's teardown (cli.run) ---
 
 def test_check_written_to_a_file_is_complete_when_the_process_ends_at_once(data_copy: Path,
                                                                           tmp_path: Path) -> None:
@@ -154,6 +154,22 @@ def test_check_written_to_a_file_is_complete_when_the_process_ends_at_once(data_
                               stdout=f, stderr=subprocess.PIPE, text=True, cwd=data_copy.parent)
     assert done.returncode == 2
     assert "observations.csv" in done.stderr and done.stderr.rstrip().endswith("in the data")
+
+
+def test_what_was_registered_to_run_at_exit_still_runs(tmp_path: Path) -> None:
+    """`run` skips the interpreter's teardown, not the exit functions: a temporary folder's
+    finaliser (which is how `tempfile` and multiprocessing clean up) still runs, and the
+    status is the command's."""
+    left = tmp_path / "left"
+    code = ("import sys, tempfile, weakref\n"
+            f"kept = tempfile.TemporaryDirectory(dir={str(tmp_path)!r})\n"
+            f"open({str(left)!r}, 'w').write(kept.name)\n"
+            "from iwf_stats.cli import run\n"
+            "sys.argv = ['iwf-stats', 'validate', 'no-such-folder']\n"
+            "run()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    assert left.exists() and not Path(left.read_text()).exists()  # removed at exit
 
 
 def test_main_called_in_process_returns_instead_of_exiting(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,6 +14,7 @@ the data's problems are reported first and the ledger's after they are fixed.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import sys
@@ -375,11 +376,15 @@ def _error(message: str, file: str | None = None, line: int | None = None,
 def run() -> NoReturn:
     """The console script and `python -m iwf_stats`: `main`, then exit with its status.
 
-    A command that only reads (`validate`, `check`) ends the process as soon as its output is
-    flushed, without the interpreter's teardown: freeing the thousands of objects a loaded
-    dataset holds, one by one, took a third as long as the check itself (30–40 ms of 0.3 s)
-    and leaves nothing behind that the system does not reclaim. Commands that write files,
-    start processes or hold temporary folders exit the ordinary way."""
+    The process ends as soon as the command has returned and its output is flushed, without
+    the interpreter's teardown: freeing the objects a loaded dataset holds, one by one, took a
+    third as long as `check` itself (30–40 ms of 0.3 s), and after a build (Jupyter, pandas,
+    matplotlib and nbconvert loaded) 0.45 s, after rendering every preset 0.25–0.3 s. It
+    leaves nothing behind: every command closes its files, joins its workers and removes its
+    temporary folders before it returns. What a library registered to run at exit (the
+    finalisers of temporary folders, multiprocessing's clean-up, logging's last flush) still
+    runs first, as at an ordinary exit; only the freeing of memory is skipped, which the
+    system does at once."""
     raise SystemExit(main(quick_exit=True))
 
 
@@ -387,7 +392,8 @@ def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     code = _dispatch(args, func)
-    if quick_exit and func in _READ_ONLY:
+    if quick_exit:
+        atexit._run_exitfuncs()
         _exit_now(code)
     return code
 
@@ -452,5 +458,3 @@ def _dispatch(args: argparse.Namespace, func: Callable[[argparse.Namespace], int
         return EXIT_INTERNAL
 
 
-#: The commands `run` ends without the interpreter's teardown (see `run`).
-_READ_ONLY: frozenset[Callable[[argparse.Namespace], int]] = frozenset({cmd_validate, cmd_check})
