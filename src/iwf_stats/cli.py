@@ -341,7 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="output/site",
                    help="folder: new, empty, or a site iwf-stats wrote (default: output/site)")
     p.add_argument("--force", action="store_true", help="rebuild every step, changed or not")
-    p.add_argument("--jobs", type=int, default=3, help="notebooks run at once (default: 3)")
+    p.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                   help="notebooks run at once (default: all of them)")
     _data_arg(p)
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("datapackage", help="regenerate data/datapackage.json from the record models")
