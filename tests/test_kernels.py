@@ -186,6 +186,27 @@ def test_an_image_whose_text_is_not_base64_is_sanitised_as_it_is() -> None:
     assert "onerror" not in page
 
 
+def test_the_sanitiser_keeps_tables_and_text_and_drops_what_runs_or_styles() -> None:
+    from iwf_stats.report.notebooks import clean_html
+
+    out = clean_html('<style>.dataframe { color: red }</style><table border="1" class="dataframe">'
+                     '<tr style="text-align: right; background: url(https://e.example/x)"><td>1</td></tr></table>'
+                     '<script>alert(1)</script><a href="javascript:alert(1)">j</a><a href="https://www.iwf.org.uk/">iwf</a>'
+                     '<img src="https://e.example/x.png" alt="remote"><!-- note -->&lt;b&gt;')
+    assert ".dataframe {" not in out and "alert" not in out and "e.example" not in out and "note" not in out
+    assert '<tr style="text-align:right"><td>1</td></tr>' in out
+    assert '<a href="https://www.iwf.org.uk/">iwf</a>' in out and "<a>j</a>" in out
+    assert out.endswith("&lt;b&gt;")  # escaped text stays text
+
+
+def test_an_image_without_alt_text_gets_a_placeholder() -> None:
+    from iwf_stats.report.notebooks import accessible
+
+    page = accessible('<img src="data:image/png;base64,AAAA"><img alt="a chart" src="data:image/png;base64,BBBB">')
+    assert page == ('<img alt="No description has been provided for this image" src="data:image/png;base64,AAAA">'
+                    '<img alt="a chart" src="data:image/png;base64,BBBB">')
+
+
 def test_a_factory_that_never_answers_is_not_waited_on_for_ever(env: dict[str, str], tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A factory stuck in its imports: after the time allowed, the kernel starts as usual,
