@@ -195,3 +195,26 @@ def test_a_reader_that_closes_the_pipe_gets_a_quiet_exit(args: list[str]) -> Non
         os.close(write_end)
     assert done.returncode == 141
     assert done.stderr == ""
+
+
+@pytest.mark.parametrize("argv", [["validate"], ["check", "--json", "--brief", "elsewhere"],
+                                  ["sources", "check", "--online"], ["charts", "--only", "a", "b", "--jobs", "2"],
+                                  ["draft", "a.html", "--json"], ["build", "--force"], ["datapackage", "data"]])
+def test_the_parser_of_one_command_reads_its_arguments_as_the_whole_parser_does(argv: list[str]) -> None:
+    """`main` builds only the named command's parser; what it reads must not change."""
+    from iwf_stats.cli import build_parser
+
+    assert vars(build_parser(argv[0]).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [["check", "--version"], ["validate", "a", "b"], ["sources"]])
+def test_the_parser_of_one_command_refuses_what_the_whole_parser_refuses(
+        argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    from iwf_stats.cli import build_parser
+
+    said = []
+    for parser in (build_parser(argv[0]), build_parser()):
+        with pytest.raises(SystemExit):
+            parser.parse_args(argv)
+        said.append(capsys.readouterr().err)
+    assert said[0] == said[1] and "error:" in said[0]

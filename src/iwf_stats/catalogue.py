@@ -12,14 +12,16 @@ Read and checked by the loader like the CSVs, each problem as `path:line: field:
     highlight = "highest"            # optional; see KINDS
 
 This module imports neither matplotlib nor pandas: `validate` and `check` stay fast.
-"""
 
-from __future__ import annotations
+Annotations here are objects, not strings (no `from __future__ import annotations`): pydantic
+would otherwise compile and evaluate the string of every field of every model as it builds
+the models, at each start of the command line (see `records`).
+"""
 
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
 import tomli as tomllib  # the standard library's parser, compiled: a third of the time
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -83,7 +85,7 @@ class ChartEntry(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _fits_its_kind(self) -> ChartEntry:
+    def _fits_its_kind(self) -> Self:
         problems = list(_shape_problems(self))
         if problems:
             raise ValueError(" | ".join(problems))

@@ -290,18 +290,13 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="iwf-stats",
-        description="Check, chart and report the Internet Watch Foundation's published figures.",
-    )
-    from . import __version__
-
-    parser.add_argument("--version", action="version", version=f"iwf-stats {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+def _add_validate(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("validate", help="validate data/ and print a summary")
     _data_arg(p)
     p.set_defaults(func=cmd_validate)
+
+
+def _add_check(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("check", help="reproduce every claim in data/claims.toml and compare verdicts")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object instead of the table: claims, summary and errors (also on "
@@ -309,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brief", action="store_true", help="the table without the explanation lines")
     _data_arg(p)
     p.set_defaults(func=cmd_check)
+
+
+def _add_draft(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("draft", help="find every checkable figure in an article and judge it against the data")
     p.add_argument("article", type=Path, help="the article, as a plain-text or HTML file")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
@@ -321,6 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=None, metavar="DATA_DIR",
                    help="folder holding the CSVs (default: $IWF_STATS_DATA or the repository's data/)")
     p.set_defaults(func=cmd_draft)
+
+
+def _add_charts(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("charts", help="render the charts with their data, alt text and sources",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.epilog_fn = _charts_epilog
@@ -337,6 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="charts drawn at once, each in a process of its own (default: one per CPU)")
     _data_arg(p)
     p.set_defaults(func=cmd_charts)
+
+
+def _add_build(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("build", help="validate, check, chart, run the notebooks and write the site")
     p.add_argument("--out", default="output/site",
                    help="folder: new, empty, or a site iwf-stats wrote (default: output/site)")
@@ -345,9 +349,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="notebooks run at once (default: all of them)")
     _data_arg(p)
     p.set_defaults(func=cmd_build)
+
+
+def _add_datapackage(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("datapackage", help="regenerate data/datapackage.json from the record models")
     _data_arg(p)
     p.set_defaults(func=cmd_datapackage)
+
+
+def _add_sources(sub: argparse._SubParsersAction[_Parser]) -> None:
     p = sub.add_parser("sources", help="check the sources themselves")
     sources = p.add_subparsers(dest="sources_command", required=True, metavar="SUBCOMMAND")
     p = sources.add_parser("check", help="fetch every source's page and check that the quotes are still there")
@@ -358,6 +368,39 @@ def build_parser() -> argparse.ArgumentParser:
                    help="refresh the saved passages from pages on which every quote still holds; print the diff")
     _data_arg(p)
     p.set_defaults(func=cmd_sources_check, json_items="sources")
+
+
+#: Each command and the function that adds its parser, in the order `--help` lists them.
+COMMANDS: dict[str, Callable[[argparse._SubParsersAction[_Parser]], None]] = {
+    "validate": _add_validate,
+    "check": _add_check,
+    "draft": _add_draft,
+    "charts": _add_charts,
+    "build": _add_build,
+    "datapackage": _add_datapackage,
+    "sources": _add_sources,
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser, with every command; with `only`, with that command alone.
+
+    Once the first argument names a command, the parser of no other command can take part
+    in parsing: the main parser has only `--version` and `-h` before it, and everything
+    after it goes to that command's parser. Building the other six (through gettext, which
+    looks for translation files at every string) was a tenth of what `validate` itself
+    does, so `main` builds them only when the first argument is not a command name."""
+    parser = argparse.ArgumentParser(
+        prog="iwf-stats",
+        description="Check, chart and report the Internet Watch Foundation's published figures.",
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"iwf-stats {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    for name, add in COMMANDS.items():
+        if only is None or name == only:
+            add(sub)
     return parser
 
 
@@ -390,7 +433,9 @@ def run() -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    command = given[0] if given and given[0] in COMMANDS else None
+    args = build_parser(command).parse_args(given)
     func: Callable[[argparse.Namespace], int] = args.func
     code = _dispatch(args, func)
     if quick_exit:

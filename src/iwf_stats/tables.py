@@ -13,7 +13,6 @@ import io
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -26,8 +25,10 @@ class Row(NamedTuple):
     values: dict[str, str]
 
 
-@dataclass
-class Table:
+class Table(NamedTuple):
+    """One CSV file's rows under its header (a NamedTuple, as `Row`: defined at each start of
+    the command line, where a dataclass takes several times as long to define)."""
+
     path: str
     header: list[str]
     rows: list[Row]

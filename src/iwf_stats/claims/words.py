@@ -7,12 +7,15 @@ explanation quotes the rule it was judged by.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class WordRule:
+class WordRule(NamedTuple):
+    """The band a word allows around the stated figure
+    (a NamedTuple, not a frozen dataclass: defined at each start of the command line, where a
+    dataclass takes seven times as long to define)."""
+
     low: Decimal | None
     high: Decimal | None
     low_inclusive: bool
