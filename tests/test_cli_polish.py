@@ -156,6 +156,38 @@ def test_check_written_to_a_file_is_complete_when_the_process_ends_at_once(data_
     assert "observations.csv" in done.stderr and done.stderr.rstrip().endswith("in the data")
 
 
+@pytest.mark.parametrize(("args", "collecting"), [
+    (["validate"], False), (["check", "--brief"], False),
+    (["charts", "--only", "webpages_actioned", "--size", "web", "--format", "svg", "--out", "{out}"], True)])
+def test_the_collector_is_off_only_for_the_brief_commands(args: list[str], collecting: bool, tmp_path: Path) -> None:
+    """`run` starts with the cyclic garbage collector off (importing pydantic and building the
+    models makes nothing for it to collect); `validate` and `check` keep it off, every other
+    command turns it on before it runs."""
+    seen = tmp_path / "seen"
+    argv = [a.replace("{out}", str(tmp_path / "charts")) for a in args]
+    code = ("import atexit, gc, sys\n"
+            f"atexit.register(lambda: open({str(seen)!r}, 'w').write(str(gc.isenabled())))\n"
+            "from iwf_stats.cli import run\n"
+            f"sys.argv = ['iwf-stats', *{argv!r}]\n"
+            "run()\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert seen.read_text() == str(collecting)
+
+
+def test_importing_the_package_leaves_pydantic_for_later() -> None:
+    """The command line sets up its process before pydantic is imported: `import iwf_stats`
+    and its command line import it only when a name that needs it is first used."""
+    code = ("import sys, iwf_stats, iwf_stats.cli\n"
+            "assert 'pydantic' not in sys.modules, 'imported at once'\n"
+            "from iwf_stats import load, Dataset\n"
+            "assert iwf_stats.load is load and 'pydantic' in sys.modules\n"
+            "try:\n    iwf_stats.no_such_name\nexcept AttributeError as e:\n    print(e)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "module 'iwf_stats' has no attribute 'no_such_name'"
+
+
 def test_what_was_registered_to_run_at_exit_still_runs(tmp_path: Path) -> None:
     """`run` skips the interpreter's teardown, not the exit functions: a temporary folder's
     finaliser (which is how `tempfile` and multiprocessing clean up) still runs, and the

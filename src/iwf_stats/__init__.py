@@ -6,20 +6,26 @@
     291273
 
 Importing this package loads neither pandas nor matplotlib; frames and charts import
-them when asked for, so the command-line checks start fast.
+them when asked for, so the command-line checks start fast. `load`, `Dataset` and
+`Conflict` are imported on first use too (they bring pydantic), so that the command line
+can set up its process before they are (see `cli.run`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .dataset import Conflict, Dataset
 from .errors import DataError, Problem
-from .loading import load
 
 if TYPE_CHECKING:
     from .charts.api import HouseFigure, Years
     from .claims import CheckReport
+    from .dataset import Conflict, Dataset
+    from .loading import load
+
+#: The names imported on first use, and the module each comes from.
+_LAZY = {"Conflict": "dataset", "Dataset": "dataset", "load": "loading"}
 
 __all__ = ["Conflict", "DataError", "Dataset", "Problem", "chart", "load"]
 __version__ = "0.1.0"
@@ -41,3 +47,11 @@ def chart(name_or_series: str, ds: Dataset, *, years: Years = None, highlight: s
 
     return draw(name_or_series, ds, years=years, highlight=highlight, size=size, theme=theme, report=report,
                 editable=editable)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value  # found directly from now on
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import gc
 import json
 import os
 import sys
@@ -428,17 +429,31 @@ def run() -> NoReturn:
     temporary folders before it returns. What a library registered to run at exit (the
     finalisers of temporary folders, multiprocessing's clean-up, logging's last flush) still
     runs first, as at an ordinary exit; only the freeing of memory is skipped, which the
-    system does at once."""
-    raise SystemExit(main(quick_exit=True))
+    system does at once.
+
+    The cyclic garbage collector is off from the start. Importing pydantic and building the
+    package's two dozen models allocates a few hundred thousand objects, none of them
+    garbage, and the collector went through them again and again: with it off, `validate`
+    took 0.348 s of CPU instead of 0.377 s (medians of 21 alternated runs). It stays off for
+    `validate` and `check`, which end within a second with their memory bounded by the
+    dataset (whose loading turns it off anyway); every other command turns it on again
+    before it starts (see `main`)."""
+    gc.disable()
+    raise SystemExit(main(as_script=True))
 
 
-def main(argv: Sequence[str] | None = None, *, quick_exit: bool = False) -> int:
+def main(argv: Sequence[str] | None = None, *, as_script: bool = False) -> int:
+    """Run one command; its exit status. `as_script`: called by `run`, which ends the process
+    here once the command has returned, and left the garbage collector off for the commands
+    that need it off no longer than their start."""
     given = sys.argv[1:] if argv is None else argv
     command = given[0] if given and given[0] in COMMANDS else None
     args = build_parser(command).parse_args(given)
     func: Callable[[argparse.Namespace], int] = args.func
+    if as_script and func not in _BRIEF:
+        gc.enable()
     code = _dispatch(args, func)
-    if quick_exit:
+    if as_script:
         atexit._run_exitfuncs()
         _exit_now(code)
     return code
@@ -504,3 +519,5 @@ def _dispatch(args: argparse.Namespace, func: Callable[[argparse.Namespace], int
         return EXIT_INTERNAL
 
 
+#: The commands `run` leaves the garbage collector off for: short, and bounded by the dataset.
+_BRIEF: frozenset[Callable[[argparse.Namespace], int]] = frozenset({cmd_validate, cmd_check})
