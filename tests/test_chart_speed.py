@@ -71,6 +71,26 @@ def test_workers_write_the_same_files_as_one_process_byte_for_byte(
     assert len(one_by_one) == 1 + len(NAMES) * (2 * 7 + 2 * 6)  # manifest; web has the 2× PNG, print not
 
 
+@forking
+def test_workers_are_forked_from_a_frozen_heap_which_thaws_after(ctx: tuple[Dataset, CheckReport], tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`forking.frozen_heap`: the workers' garbage collections leave what they inherit alone,
+    and this process's objects are collectable again once the workers exist."""
+    import gc
+
+    frozen_at_fork: list[int] = []
+    start = export_module._start_workers
+
+    def noting(n: int) -> object:
+        frozen_at_fork.append(gc.get_freeze_count())
+        return start(n)
+
+    monkeypatch.setattr(export_module, "_start_workers", noting)
+    render(ctx[0], tmp_path / "out", only=NAMES[:2], report=ctx[1], styles=STYLES[:1], jobs=2)
+    assert frozen_at_fork and frozen_at_fork[0] > 10_000  # the modules, the data, the fonts
+    assert gc.get_freeze_count() == 0
+
+
 def test_where_no_worker_can_start_the_charts_are_drawn_here(
         ctx: tuple[Dataset, CheckReport], one_by_one: dict[str, bytes], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -45,6 +45,7 @@ import matplotlib
 
 from ..claims import CheckReport
 from ..dataset import Dataset
+from ..forking import frozen_heap
 from .api import HouseFigure, chart, chart_names
 from .base import Chart
 from .png import encode, halve, pixels
@@ -179,7 +180,7 @@ def _render_forked(job: _Job, tasks: list[Task], jobs: int) -> list[list[Written
     preload_backends(job.formats)  # imported once here, not once per worker
     # Largest first, so that no large chart is left to draw alone at the end.
     order = sorted(range(len(tasks)), key=lambda i: -_cost(tasks[i][1], job.formats))
-    with _FORKING:  # one render's job at a time is what a forked worker finds in _JOB
+    with _FORKING, frozen_heap():  # one render's job at a time is what a forked worker finds in _JOB
         _JOB = job
         try:
             pool = _start_workers(min(jobs, len(tasks)))

@@ -30,6 +30,7 @@ from typing import Any
 from ..catalogue import CATALOGUE_FILE
 from ..claims import CheckReport, Ledger, check, load_ledger
 from ..dataset import Dataset
+from ..forking import frozen_heap
 from ..loading import dataset_files, load
 from ..resources import PACKAGE, checkout_root, lock_file
 from ..resources import notebooks_dir as shipped_notebooks
@@ -442,8 +443,9 @@ def _start_chart_renderer(ds: Dataset, report: CheckReport, folder: Path) -> lis
     fork = multiprocessing.get_context("fork")
     procs = [fork.Process(target=_render_charts_child, args=(ds, report, folder, names[i::2], i),
                           name=f"iwf-stats-charts-{i}") for i in range(2)]
-    for p in procs:
-        p.start()
+    with frozen_heap():
+        for p in procs:
+            p.start()
     return procs
 
 

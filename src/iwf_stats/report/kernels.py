@@ -27,6 +27,7 @@ build ends in any way. A kernel whose factory has gone leaves too
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -253,6 +254,7 @@ def serve(preload: list[str]) -> None:
         os.close(devnull)
     if threading.active_count() != 1:  # no Python thread may hold a lock across the fork: say no
         return
+    gc.freeze()  # the kernels' collections leave what they inherit alone (see `forking`)
     # Installed after the imports, so that a subprocess an import runs keeps its exit status.
     signal.signal(signal.SIGCHLD, _reap)  # reaped here, so their CPU time is counted as the factory's
     print(_READY, flush=True)
