@@ -91,6 +91,26 @@ def test_workers_are_forked_from_a_frozen_heap_which_thaws_after(ctx: tuple[Data
     assert gc.get_freeze_count() == 0
 
 
+def test_a_heap_frozen_before_stays_frozen() -> None:
+    """A kernel forked from the build's factory (which froze its heap) that renders with
+    workers: its inherited objects stay frozen after the workers are forked."""
+    import gc
+
+    from iwf_stats.forking import frozen_heap
+
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        with frozen_heap():
+            pass
+        assert gc.get_freeze_count() >= before > 0
+    finally:
+        gc.unfreeze()
+    with frozen_heap():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
 def test_where_no_worker_can_start_the_charts_are_drawn_here(
         ctx: tuple[Dataset, CheckReport], one_by_one: dict[str, bytes], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:

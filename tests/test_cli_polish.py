@@ -156,23 +156,35 @@ def test_check_written_to_a_file_is_complete_when_the_process_ends_at_once(data_
     assert "observations.csv" in done.stderr and done.stderr.rstrip().endswith("in the data")
 
 
+def _script(setup: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
+    """`setup`, then `cli.run` with `argv`, as the console script calls it, in a new process."""
+    code = f"{setup}\nimport sys\nfrom iwf_stats.cli import run\nsys.argv = ['iwf-stats', *{argv!r}]\nrun()\n"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+
 @pytest.mark.parametrize(("args", "collecting"), [
     (["validate"], False), (["check", "--brief"], False),
-    (["charts", "--only", "webpages_actioned", "--size", "web", "--format", "svg", "--out", "{out}"], True)])
+    (["charts", "--only", "webpages_actioned", "--size", "web", "--format", "svg", "--out", "{out}"], True),
+    (["draft", str(Path(__file__).parent / "fixtures" / "seed-article.txt"), "--json"], True)])
 def test_the_collector_is_off_only_for_the_brief_commands(args: list[str], collecting: bool, tmp_path: Path) -> None:
     """`run` starts with the cyclic garbage collector off (importing pydantic and building the
     models makes nothing for it to collect); `validate` and `check` keep it off, every other
     command turns it on before it runs."""
     seen = tmp_path / "seen"
     argv = [a.replace("{out}", str(tmp_path / "charts")) for a in args]
-    code = ("import atexit, gc, sys\n"
-            f"atexit.register(lambda: open({str(seen)!r}, 'w').write(str(gc.isenabled())))\n"
-            "from iwf_stats.cli import run\n"
-            f"sys.argv = ['iwf-stats', *{argv!r}]\n"
-            "run()\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = _script(f"import atexit, gc\natexit.register(lambda: open({str(seen)!r}, 'w').write(str(gc.isenabled())))",
+                   argv)
     assert done.returncode == 0, done.stderr
     assert seen.read_text() == str(collecting)
+
+
+def test_threads_still_running_are_waited_for_before_the_process_ends(tmp_path: Path) -> None:
+    """As at an ordinary exit: a thread a command left running finishes its work."""
+    done_file = tmp_path / "done"
+    late = f"lambda: (time.sleep(0.3), open({str(done_file)!r}, 'w').write('x'))"
+    done = _script(f"import threading, time\nthreading.Thread(target={late}).start()", ["validate"])
+    assert done.returncode == 0, done.stderr
+    assert done_file.read_text() == "x"
 
 
 def test_importing_the_package_leaves_pydantic_for_later() -> None:
@@ -180,6 +192,7 @@ def test_importing_the_package_leaves_pydantic_for_later() -> None:
     and its command line import it only when a name that needs it is first used."""
     code = ("import sys, iwf_stats, iwf_stats.cli\n"
             "assert 'pydantic' not in sys.modules, 'imported at once'\n"
+            "assert {'load', 'Dataset', 'Conflict'} <= set(dir(iwf_stats)), 'listed before first use'\n"
             "from iwf_stats import load, Dataset\n"
             "assert iwf_stats.load is load and 'pydantic' in sys.modules\n"
             "try:\n    iwf_stats.no_such_name\nexcept AttributeError as e:\n    print(e)\n")
@@ -193,13 +206,8 @@ def test_what_was_registered_to_run_at_exit_still_runs(tmp_path: Path) -> None:
     finaliser (which is how `tempfile` and multiprocessing clean up) still runs, and the
     status is the command's."""
     left = tmp_path / "left"
-    code = ("import sys, tempfile, weakref\n"
-            f"kept = tempfile.TemporaryDirectory(dir={str(tmp_path)!r})\n"
-            f"open({str(left)!r}, 'w').write(kept.name)\n"
-            "from iwf_stats.cli import run\n"
-            "sys.argv = ['iwf-stats', 'validate', 'no-such-folder']\n"
-            "run()\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    done = _script(f"import tempfile\nkept = tempfile.TemporaryDirectory(dir={str(tmp_path)!r})\n"
+                   f"open({str(left)!r}, 'w').write(kept.name)", ["validate", "no-such-folder"])
     assert done.returncode == 2, done.stderr
     assert left.exists() and not Path(left.read_text()).exists()  # removed at exit
 

@@ -197,6 +197,24 @@ def test_the_sanitiser_keeps_tables_and_text_and_drops_what_runs_or_styles() -> 
     assert '<tr style="text-align:right"><td>1</td></tr>' in out
     assert '<a href="https://www.iwf.org.uk/">iwf</a>' in out and "<a>j</a>" in out
     assert out.endswith("&lt;b&gt;")  # escaped text stays text
+    for attack in ('<img src="data:image/png;base64,AAAA" alt="a" onerror="alert(1)">',
+                   '<p onclick="alert(1)">p</p>', '<img src="data:image/svg+xml;base64,AAAA" alt="a">',
+                   '<a href="data:text/html;base64,AAAA">d</a>', '<a href="//e.example/">r</a>',
+                   '<a href="page.html">rel</a>', '<svg><script>alert(1)</script></svg>'):
+        cleaned = clean_html(attack)
+        assert "alert" not in cleaned and "e.example" not in cleaned and "svg" not in cleaned, attack
+        assert "data:text" not in cleaned and 'href="page.html"' not in cleaned, attack
+
+
+def test_markup_inside_an_attribute_stays_inside_it() -> None:
+    """`accessible` reads the sanitised page: an `<img` in an attribute value is text there, so
+    no alt attribute is put into it (which would end the value early and let what follows
+    be read as attributes)."""
+    from iwf_stats.report.notebooks import accessible, clean_html
+
+    for html in ('<span title="<img onmouseover=alert(1) x">t</span>', '<img title="a>b" alt="real" src="x.png">'):
+        cleaned = clean_html(html)
+        assert accessible(cleaned) == cleaned, html
 
 
 def test_an_image_without_alt_text_gets_a_placeholder() -> None:
@@ -205,6 +223,31 @@ def test_an_image_without_alt_text_gets_a_placeholder() -> None:
     page = accessible('<img src="data:image/png;base64,AAAA"><img alt="a chart" src="data:image/png;base64,BBBB">')
     assert page == ('<img alt="No description has been provided for this image" src="data:image/png;base64,AAAA">'
                     '<img alt="a chart" src="data:image/png;base64,BBBB">')
+
+
+def test_the_page_exporter_is_nbconverts_without_its_last_pass() -> None:
+    """`_page_exporter` follows nbconvert's own HTML exporter step for step, leaving out only
+    the BeautifulSoup pass at its end: on a notebook whose images have alt text, that pass
+    over this exporter's page gives nbconvert's page exactly."""
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from iwf_stats.report.notebooks import _exporter, clean_html
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    code = nbformat.v4.new_code_cell("x = 1\nprint(x)", id="c")
+    code.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+                    nbformat.v4.new_output("display_data", data={"text/markdown": "**bold** [iwf](https://www.iwf.org.uk/)"}),
+                    nbformat.v4.new_output("display_data",
+                                           data={"text/html": '<img src="data:image/png;base64,AAAA" alt="a">'})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title\n\nSome *text*.", id="m"), code]
+    theirs = HTMLExporter(template_name="basic")
+    theirs.exclude_input_prompt = theirs.exclude_output_prompt = theirs.sanitize_html = True
+    theirs.register_filter("clean_html", clean_html)
+    ours = str(_exporter().from_notebook_node(nb)[0])
+    assert str(BeautifulSoup(ours, features="html.parser")) == str(theirs.from_notebook_node(nb)[0])
+    assert "Some <em>text</em>" in ours and '<span class="n">x</span>' in ours
 
 
 def test_a_factory_that_never_answers_is_not_waited_on_for_ever(env: dict[str, str], tmp_path: Path,

@@ -19,6 +19,7 @@ import gc
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -426,10 +427,11 @@ def run() -> NoReturn:
     third as long as `check` itself (30–40 ms of 0.3 s), and after a build (Jupyter, pandas,
     matplotlib and nbconvert loaded) 0.45 s, after rendering every preset 0.25–0.3 s. It
     leaves nothing behind: every command closes its files, joins its workers and removes its
-    temporary folders before it returns. What a library registered to run at exit (the
-    finalisers of temporary folders, multiprocessing's clean-up, logging's last flush) still
-    runs first, as at an ordinary exit; only the freeing of memory is skipped, which the
-    system does at once.
+    temporary folders before it returns. What an ordinary exit does before that still happens,
+    in the same order: threads still running are waited for (`threading._shutdown`, which the
+    interpreter itself calls), then what a library registered to run at exit (the finalisers
+    of temporary folders, multiprocessing's clean-up, logging's last flush) runs; only the
+    freeing of memory is skipped, which the system does at once.
 
     The cyclic garbage collector is off from the start. Importing pydantic and building the
     package's two dozen models allocates a few hundred thousand objects, none of them
@@ -454,6 +456,7 @@ def main(argv: Sequence[str] | None = None, *, as_script: bool = False) -> int:
         gc.enable()
     code = _dispatch(args, func)
     if as_script:
+        threading._shutdown()  # type: ignore[attr-defined]
         atexit._run_exitfuncs()
         _exit_now(code)
     return code

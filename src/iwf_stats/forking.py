@@ -6,7 +6,9 @@ the pages of everything it inherited (the imported modules, the data, the font c
 examine again and again objects that live as long as the child does. Freezing the
 collector's view of the heap just before forking (`gc.freeze`, as the Python documentation
 advises for a fork without exec) leaves the inherited objects out of every collection in the
-child; the parent, which goes on working, unfreezes its own once the children exist.
+child; the parent, which goes on working, thaws them again once the children exist, unless
+they were frozen before (a kernel forked from the build's kernel factory, or a program that
+froze its heap itself, keeps them frozen).
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from contextlib import contextmanager
 @contextmanager
 def frozen_heap() -> Iterator[None]:
     """Within the block (in which the children are forked), the heap is frozen."""
+    already = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not already:
+            gc.unfreeze()

@@ -208,7 +208,8 @@ def build(out: Path | str, data_dir: Path | None = None, notebooks_dir: Path | N
     `out` is not a folder the tool may write, `BuildError` when a claim no longer reproduces
     or a notebook fails; `out` is untouched in every case.
 
-    `jobs`: how many notebooks run at once; by default all of them. Their kernels mostly wait
+    `jobs`: how many notebooks run at once; by default all of them (the project ships four,
+    and a notebooks folder of many more would want a number). Their kernels mostly wait
     on one another's turn at the two cores, and a notebook held back until another finished
     ran alone at the end while the other core had nothing to do: with four notebooks three at
     a time, the build's last 1.5 s used one core; with all four at once, only the site's pages

@@ -213,9 +213,11 @@ _EXPORTERS: list[Any] = []
 #: An inline image in an HTML output, and the base64 text a PNG output holds.
 _INLINE_IMAGE = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]{64,})")
 _BASE64 = re.compile(r"[A-Za-z0-9+/=\n]{64,}")
-#: An image tag with no alt attribute (in the exporter's and nh3's output, where every
-#: attribute is written as name="value").
-_IMAGE_WITHOUT_ALT = re.compile(r'<img(?![^>]*\salt=")')
+#: An image tag with no alt attribute. Read in the sanitised page, where every `<` and `>`
+#: outside a tag is written as an entity, inside attribute values too (nh3 escapes them
+#: there from 0.3.7 on, which pyproject.toml requires): a literal `<img` starts a tag, and
+#: the tag ends at the first `>`.
+_IMAGE_WITHOUT_ALT = re.compile(r'<img(?=[\s/>])(?![^>]*\salt=)')
 
 
 def _exporter() -> Any:
