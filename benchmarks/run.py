@@ -76,9 +76,8 @@ def cold_starts(reps: int, env: dict[str, str] | None = None) -> dict[str, float
             runs[name].append(timed_cpu(cmd, env=env))
     out: dict[str, float] = {}
     for name in commands:
-        key = "baseline" if name == "baseline" else name
-        out[f"{key}_s"] = statistics.median(w for w, _ in runs[name])
-        out[f"{key}_cpu_s"] = statistics.median(c for _, c in runs[name])
+        out[f"{name}_s"] = statistics.median(w for w, _ in runs[name])
+        out[f"{name}_cpu_s"] = statistics.median(c for _, c in runs[name])
     for name in ("validate", "check"):
         out[f"{name}_ratio"] = out[f"{name}_s"] / out["baseline_s"]
         out[f"{name}_cpu_ratio"] = out[f"{name}_cpu_s"] / out["baseline_cpu_s"]

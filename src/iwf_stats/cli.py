@@ -445,9 +445,9 @@ def run() -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None, *, as_script: bool = False) -> int:
-    """Run one command; its exit status. `as_script`: called by `run`, which ends the process
-    here once the command has returned, and left the garbage collector off for the commands
-    that need it off no longer than their start."""
+    """Run one command; its exit status. `as_script`: called by `run`, which turned the garbage
+    collector off; it is turned on again here for every command but `validate` and `check`,
+    and the process ends here once the command has returned."""
     given = sys.argv[1:] if argv is None else argv
     command = given[0] if given and given[0] in COMMANDS else None
     args = build_parser(command).parse_args(given)

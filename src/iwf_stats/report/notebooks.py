@@ -156,14 +156,20 @@ _TAGS = frozenset({"a", "abbr", "b", "blockquote", "br", "code", "dd", "div", "d
                    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "caption"})
 _ATTRIBUTES = frozenset({"class", "id", "title", "colspan", "rowspan", "border", "style", "width", "height",
                          "alt"})
+#: The attributes each tag may have, as nh3 takes them ("*": every tag); `_kept_value` decides
+#: on their values.
+_ATTRIBUTES_BY_TAG = {"*": _ATTRIBUTES, "a": frozenset({"href"}), "img": frozenset({"src"})}
 
 
-def _allowed_attribute(tag: str, name: str, value: str) -> bool:
+def _kept_value(tag: str, name: str, value: str) -> str | None:
+    """An attribute's value as kept, or None where the attribute is dropped."""
     if name == "src":  # only the notebook's own inline images: nothing is fetched
-        return tag == "img" and value.startswith("data:image/png;base64,")
-    if name == "href":  # links to the publishers' https pages and within the page
-        return tag == "a" and (value.startswith("https://") or value.startswith("#"))
-    return name in _ATTRIBUTES and not name.startswith("on")
+        allowed = tag == "img" and value.startswith("data:image/png;base64,")
+    elif name == "href":  # links to the publishers' https pages and within the page
+        allowed = tag == "a" and (value.startswith("https://") or value.startswith("#"))
+    else:
+        allowed = name in _ATTRIBUTES and not name.startswith("on")
+    return value if allowed else None
 
 
 def clean_html(element: Any) -> str:
@@ -178,13 +184,9 @@ def clean_html(element: Any) -> str:
     import nh3
 
     text = element.decode() if isinstance(element, bytes) else str(element)
-    return nh3.clean(text, tags=set(_TAGS), attributes={"*": set(_ATTRIBUTES), "a": {"href"}, "img": {"src"}},
-                     attribute_filter=_kept_value, url_schemes={"https", "data"}, strip_comments=True,
-                     link_rel=None, filter_style_properties={"text-align", "width"})
-
-
-def _kept_value(tag: str, name: str, value: str) -> str | None:
-    return value if _allowed_attribute(tag, name, value) else None
+    return nh3.clean(text, tags=_TAGS, attributes=_ATTRIBUTES_BY_TAG, attribute_filter=_kept_value,
+                     url_schemes={"https", "data"}, strip_comments=True, link_rel=None,
+                     filter_style_properties={"text-align", "width"})
 
 
 def to_html_fragment(nb: Any) -> str:
