@@ -4,6 +4,7 @@ every error of a row in one run, and build progress numbered in the order it is 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -156,10 +157,26 @@ def test_check_written_to_a_file_is_complete_when_the_process_ends_at_once(data_
     assert "observations.csv" in done.stderr and done.stderr.rstrip().endswith("in the data")
 
 
-def _script(setup: str, argv: list[str]) -> subprocess.CompletedProcess[str]:
+def _script(setup: str, argv: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`setup`, then `cli.run` with `argv`, as the console script calls it, in a new process."""
     code = f"{setup}\nimport sys\nfrom iwf_stats.cli import run\nsys.argv = ['iwf-stats', *{argv!r}]\nrun()\n"
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+
+
+@pytest.mark.parametrize(("given", "kept", "searched"), [(None, "1", False), ("", "", True), ("1", "1", False)])
+def test_pydantic_plugins_are_not_searched_for_unless_the_user_asks(
+        given: str | None, kept: str, searched: bool, tmp_path: Path) -> None:
+    """`run` sets PYDANTIC_DISABLE_PLUGINS=1, so pydantic does not read every installed
+    package's entry points at each start; a value the user set is kept (empty: search)."""
+    seen = tmp_path / "seen"
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    report = (f"lambda: open({str(seen)!r}, 'w').write(os.environ.get('PYDANTIC_DISABLE_PLUGINS', '-')"
+              " + '|' + str(importlib.import_module('pydantic.plugin._loader')._plugins is not None))")
+    done = _script(f"import atexit, importlib, os\natexit.register({report})", ["validate"], env)
+    assert done.returncode == 0, done.stderr
+    assert seen.read_text() == f"{kept}|{searched}"
 
 
 @pytest.mark.parametrize(("args", "collecting"), [

@@ -12,7 +12,7 @@ import pytest
 from iwf_stats import DataError, Problem, load
 from iwf_stats.charts import chart as draw_chart
 from iwf_stats.claims import check, load_ledger
-from iwf_stats.sourcetext import normalise, parts
+from iwf_stats.sourcetext import Passage, SourceText, normalise, parts
 
 from conftest import DATA, REPO, TODAY, append, edit, read_rows, retext
 
@@ -67,6 +67,21 @@ def test_normalising_only_whitespace_and_typographic_quotes() -> None:
     assert normalise("2024’s  “figures”\n  rose") == "2024's \"figures\" rose"
     assert parts("…with 2024’s figures … on 31,260 webpages.") == ["with 2024's figures", "on 31,260 webpages."]
     assert normalise("29%") != normalise("29 %")  # nothing but whitespace runs and quotes
+
+
+@pytest.mark.parametrize("count", [1, 8, 9, 40])
+def test_a_quote_is_found_the_same_in_a_short_file_and_through_the_word_index(count: int) -> None:
+    """Files of up to eight passages are scanned whole, longer ones through an index of their
+    words: either way a quote is found in the passage that holds it, a quote cut with "…"
+    in each of its passages, and a quote no passage holds is not found."""
+    passages = tuple(Passage(2 + 2 * i, f"In {2000 + i} the hotline acted on {1000 + i:,} webpages.")
+                     for i in range(count))
+    text = SourceText("s", "s.txt", {}, passages, "")
+    last = passages[-1]
+    assert text.find(f"the hotline acted on {1000 + count - 1:,} webpages") == (last,)
+    assert text.find(f"In 2000 the hotline … acted on {1000 + count - 1:,}") == tuple(dict.fromkeys((passages[0], last)))
+    assert text.find(f"the hotline acted on {1000 + count:,} webpages") is None
+    assert text.find("acted on 999 webpages") is None
 
 
 def test_a_quote_that_is_not_in_the_source_text(data_copy: Path) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from .catalogue import ChartEntry
 from .errors import UnknownName
@@ -53,9 +53,9 @@ class Lookup(dict[str, V]):
         return f"<{len(self)} {self.kind}: {shown}>"
 
 
-@dataclass(frozen=True)
-class Conflict:
-    """Sources that publish different values for the same series, year and category."""
+class Conflict(NamedTuple):
+    """Sources that publish different values for the same series, year and category.
+    A NamedTuple, not a dataclass: defined at every start of the command line (README, Performance)."""
 
     series_id: str
     year: int

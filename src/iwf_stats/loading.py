@@ -464,10 +464,11 @@ def _read_source_texts(root: Path, sources: dict[str, tuple[int, Source]], probl
     whose own url is already reported, on `bad_urls` lines, is not reported again here.)"""
     folder = root / TEXTS_FOLDER
     shown_sources = shown_path(root / "sources.csv")
+    shown_folder = shown_path(folder)  # once, not once per file: each asks the system for the working folder
     texts: dict[str, SourceText] = {}
     for line, s in sources.values():
         path = folder / f"{s.source_id}.txt"
-        shown = shown_path(path)
+        shown = os.path.join(shown_folder, path.name)
         text = read_source_text(path, s.source_id, shown, problems)
         if text is None:
             if not path.exists():

@@ -32,6 +32,8 @@ from .errors import Problem
 SEPARATOR = "---"
 HEADER_KEYS = ("address", "taken", "note")
 _QUOTES = {"‘": "'", "’": "'", "“": '"', "”": '"'}
+#: A file of at most this many passages is searched whole for a quote, not through its word index.
+_SCANNED_WHOLE = 8
 
 
 def normalise(text: str) -> str:
@@ -95,14 +97,17 @@ class SourceText:
     def _candidates(self, part: str) -> list[int]:
         """The passages that could hold `part`: those containing its rarest whole word (a word
         with words on both sides is whole in any passage that holds the part). Keeps a file of
-        many passages (a table of thousands of rows) from being scanned once per quote."""
+        many passages (a table of thousands of rows) from being scanned once per quote. A file
+        of a few passages, as most are, is scanned whole: indexing its words would cost more."""
         if not self._texts:
             self._texts = [p.normalised for p in self.passages]
+            if len(self._texts) <= _SCANNED_WHOLE:
+                return list(range(len(self._texts)))
             for i, text in enumerate(self._texts):
                 for word in set(text.split(" ")):
                     self._words.setdefault(word, []).append(i)
         inner = part.split(" ")[1:-1]
-        if not inner:
+        if not inner or len(self._texts) <= _SCANNED_WHOLE:
             return list(range(len(self._texts)))
         best: list[int] | None = None
         for w in inner:

@@ -9,7 +9,7 @@ Arithmetic is done in `Decimal`, so a rounding boundary is judged exactly.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -42,8 +42,10 @@ _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augu
            "september", "october", "november", "december"]
 
 
-@dataclass(frozen=True)
-class ClaimResult:
+class ClaimResult(NamedTuple):
+    """One claim checked against the data. A NamedTuple, not a dataclass: defined at every
+    start of the command line (README, Performance)."""
+
     id: str
     kind: str
     document: str
@@ -54,14 +56,14 @@ class ClaimResult:
     expected: Verdict
     explanation: str
     computed_number: float | None = None
-    sources: tuple[str, ...] = field(default=())
+    sources: tuple[str, ...] = ()
     rounding: str | None = None  # the claim's rounding rule, for kinds that have one
     #: The observations the computed figure was derived from, in the order the arithmetic
     #: uses them (a change: from-year, to-year), so an output can print the same sum.
-    figures: tuple[Observation, ...] = field(default=())
+    figures: tuple[Observation, ...] = ()
     #: The years the claim is about, as the ledger states them (a change: from, to), whether
     #: or not the data holds a figure for them.
-    years: tuple[int, ...] = field(default=())
+    years: tuple[int, ...] = ()
     title: str = ""  # the claim's heading in words: its title, else its stated phrase in quotes
 
     @property

@@ -8,9 +8,8 @@ indentation rules. Line numbers come from the file itself, so an error points at
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tomli as tomllib  # the standard library's parser, compiled: a third of the time
 from pydantic import TypeAdapter, ValidationError
@@ -27,8 +26,10 @@ _ADAPTER: TypeAdapter[Claim] = TypeAdapter(Claim)
 _NUMERIC = ("value", "change", "share", "approximation", "duration", "amount")
 
 
-@dataclass(frozen=True)
-class Ledger:
+class Ledger(NamedTuple):
+    """The claims of one ledger file, checked against a dataset. A NamedTuple, not a
+    dataclass: defined at every start of the command line (README, Performance)."""
+
     path: Path
     claims: tuple[Claim, ...]
 
