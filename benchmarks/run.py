@@ -225,6 +225,7 @@ def machine() -> dict[str, str | int]:
 
 
 MEASURES = ("cold", "build", "charts", "loader")
+NAMES = {"cold": "cold starts", "build": "build", "charts": "charts", "loader": "loader"}
 
 
 def main() -> int:
@@ -259,6 +260,9 @@ def main() -> int:
             (last["seconds"] / first["seconds"]) / (last["observations"] / first["observations"])
     if only == set(MEASURES):
         result.update({"date": date.today().isoformat(), "machine": machine(), "quick": args.quick})
+    # Each measure's own date: a partial run keeps the others' rows, and says when they were made.
+    result["dates"] = {**{m: result["date"] for m in MEASURES}, **result.get("dates", {}),
+                       **{m: date.today().isoformat() for m in only}}
     (HERE / "results.json").write_text(json.dumps(result, indent=2) + "\n")
     print(table(result))
     return 0
@@ -309,7 +313,13 @@ def table(r: dict) -> str:  # type: ignore[type-arg]
     lines = [f"| {'measure'.ljust(w)} | result | note |", f"|{'-' * (w + 2)}|---|---|"]
     lines += [f"| {a.ljust(w)} | {b_} | {n} |" for a, b_, n in rows]
     m = r["machine"]
-    lines.append(f"\n{r['date']}, {m['cpus']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB, "
+    dates = r.get("dates", {k: r["date"] for k in MEASURES})
+    by_date: dict[str, list[str]] = {}
+    for measure in MEASURES:
+        by_date.setdefault(dates[measure], []).append(NAMES[measure])
+    when = (next(iter(by_date)) if len(by_date) == 1
+            else "; ".join(f"{', '.join(names)} {day}" for day, names in sorted(by_date.items(), reverse=True)))
+    lines.append(f"\n{when}, {m['cpus']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB, "
                  f"Python {m['python']}, {m['system']}; medians of several runs.")
     return "\n".join(lines)
 
