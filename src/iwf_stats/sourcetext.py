@@ -101,11 +101,10 @@ class SourceText:
         of a few passages, as most are, is scanned whole: indexing its words would cost more."""
         if not self._texts:
             self._texts = [p.normalised for p in self.passages]
-            if len(self._texts) <= _SCANNED_WHOLE:
-                return list(range(len(self._texts)))
-            for i, text in enumerate(self._texts):
-                for word in set(text.split(" ")):
-                    self._words.setdefault(word, []).append(i)
+            if len(self._texts) > _SCANNED_WHOLE:
+                for i, text in enumerate(self._texts):
+                    for word in set(text.split(" ")):
+                        self._words.setdefault(word, []).append(i)
         inner = part.split(" ")[1:-1]
         if not inner or len(self._texts) <= _SCANNED_WHOLE:
             return list(range(len(self._texts)))
