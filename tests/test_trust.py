@@ -79,7 +79,8 @@ def test_a_quote_is_found_the_same_in_a_short_file_and_through_the_word_index(co
     text = SourceText("s", "s.txt", {}, passages, "")
     last = passages[-1]
     assert text.find(f"the hotline acted on {1000 + count - 1:,} webpages") == (last,)
-    assert text.find(f"In 2000 the hotline … acted on {1000 + count - 1:,}") == tuple(dict.fromkeys((passages[0], last)))
+    cut = f"In 2000 the hotline … acted on {1000 + count - 1:,}"
+    assert text.find(cut) == tuple(dict.fromkeys((passages[0], last)))
     assert text.find(f"the hotline acted on {1000 + count:,} webpages") is None
     assert text.find("acted on 999 webpages") is None
 
