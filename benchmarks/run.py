@@ -293,7 +293,7 @@ def table(r: dict) -> str:  # type: ignore[type-arg]
         ("jupyter nbconvert --execute, the notebooks one by one", f"{b['nbconvert_s']:.1f} s", "baseline"),
     ]
     if "nbconvert_lean_s" in b:
-        rows += [("the same, without the IRI parser (see README)", f"{b['nbconvert_lean_s']:.1f} s",
+        rows += [("the same, without the IRI parser (see Performance)", f"{b['nbconvert_lean_s']:.1f} s",
                   f"build: {b['build_ratio_lean']:.2f}× this")]
     rows += [
         ("no-op rebuild", f"{b['noop_build_s']:.2f} s", "target < 1 s"),

@@ -83,6 +83,7 @@ def test_a_quote_is_found_the_same_in_a_short_file_and_through_the_word_index(co
     assert text.find(cut) == tuple(dict.fromkeys((passages[0], last)))
     assert text.find(f"the hotline acted on {1000 + count:,} webpages") is None
     assert text.find("acted on 999 webpages") is None
+    assert bool(text._words) == (count > 8), "only a file of more than eight passages is indexed"
 
 
 def test_a_quote_that_is_not_in_the_source_text(data_copy: Path) -> None:
@@ -109,6 +110,22 @@ def test_an_altered_source_text_fails_its_hash(data_copy: Path) -> None:
                    f"does not match {text} (its SHA-256 is {hashlib.sha256(text.read_bytes()).hexdigest()})") in found
     # and the quote of 392,665 no longer occurs in it
     assert any(p.field == "quote" and p.path.endswith("observations.csv") for p in found)
+
+
+@pytest.mark.parametrize("where", [".", "sources", "sources/..", "elsewhere"])
+def test_a_source_texts_path_is_shown_as_the_user_would_type_it(
+        data_copy: Path, where: str, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Relative to the working folder where the file lies below it (`x.txt` from inside the
+    folder of texts, not `./x.txt`), absolute otherwise; the same for every kind of problem."""
+    texts = data_copy / "sources"
+    text = texts / "iwf_ar_2023.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("392,665", "392,666"), encoding="utf-8")
+    (texts / "nobody.txt").write_text("address: \ntaken: 2026-01-01\n---\nx\n")
+    monkeypatch.chdir(data_copy / where if where != "elsewhere" else tmp_path_factory.mktemp("elsewhere"))
+    expected = {".": "sources/", "sources": "", "sources/..": "sources/", "elsewhere": str(texts) + "/"}[where]
+    found = problems(data_copy)
+    assert f"does not match {expected}iwf_ar_2023.txt " in next(p.message for p in found if p.field == "text_sha256")
+    assert f"{expected}nobody.txt" in [p.path for p in found if p.field == "(file)"]
 
 
 def test_a_missing_and_a_stray_source_text(data_copy: Path) -> None:

@@ -468,7 +468,7 @@ def _read_source_texts(root: Path, sources: dict[str, tuple[int, Source]], probl
     texts: dict[str, SourceText] = {}
     for line, s in sources.values():
         path = folder / f"{s.source_id}.txt"
-        shown = os.path.join(shown_folder, path.name)
+        shown = path.name if shown_folder == "." else os.path.join(shown_folder, path.name)  # as shown_path(path)
         text = read_source_text(path, s.source_id, shown, problems)
         if text is None:
             if not path.exists():
