@@ -55,8 +55,7 @@ class Lookup(dict[str, V]):
 
 class Conflict(NamedTuple):
     """Sources that publish different values for the same series, year and category.
-    A NamedTuple, not a dataclass: defined at every start of the command line (README,
-    Performance)."""
+    A NamedTuple, not a dataclass: see README, Performance."""
 
     series_id: str
     year: int

@@ -17,8 +17,7 @@ class Problem(NamedTuple):
     `line` is the 1-based physical line in the file where the record starts (the header
     of a CSV is line 1), so an editor's "go to line" lands on it. `line` is 0 when the
     problem concerns the whole file (a missing file, say). Problems sort by path, line, field
-    and message. A NamedTuple, not a dataclass: defined at every start of the command line
-    (README, Performance).
+    and message. A NamedTuple, not a dataclass: see README, Performance.
     """
 
     path: str

@@ -306,9 +306,8 @@ def _unique(rows: list[tuple[int, Any]], key: str, path: str,
 
 class _References(NamedTuple):
     """The ids other tables may refer to. An id whose own row failed validation is
-    `invalid`: a reference to it is not reported again as unknown. A NamedTuple, not a
-    frozen dataclass: defined at each start of the command line, where a dataclass takes
-    seven times as long to define."""
+    `invalid`: a reference to it is not reported again as unknown.
+    A NamedTuple, not a dataclass: see README, Performance."""
 
     publishers: dict[str, tuple[int, Publisher]]
     sources: dict[str, tuple[int, Source]]

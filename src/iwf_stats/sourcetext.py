@@ -54,9 +54,8 @@ def parts(quote: str) -> list[str]:
 
 
 class Passage(NamedTuple):
-    """One saved passage and the line of the file it starts on
-    (a NamedTuple, not a frozen dataclass: defined at each start of the command line, where a
-    dataclass takes seven times as long to define)."""
+    """One saved passage and the line of the file it starts on.
+    A NamedTuple, not a dataclass: see README, Performance."""
 
     line: int  # the line of the file the passage starts on
     text: str

@@ -26,8 +26,7 @@ class Row(NamedTuple):
 
 
 class Table(NamedTuple):
-    """One CSV file's rows under its header (a NamedTuple, as `Row`: defined at each start of
-    the command line, where a dataclass takes several times as long to define)."""
+    """One CSV file's rows under its header. A NamedTuple, not a dataclass: see README, Performance."""
 
     path: str
     header: list[str]

@@ -43,8 +43,7 @@ _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augu
 
 
 class ClaimResult(NamedTuple):
-    """One claim checked against the data. A NamedTuple, not a dataclass: defined at every
-    start of the command line (README, Performance)."""
+    """One claim checked against the data. A NamedTuple, not a dataclass: see README, Performance."""
 
     id: str
     kind: str
@@ -250,8 +249,7 @@ def _spans(years: list[int]) -> str:
 
 class _Span(NamedTuple):
     """What a record claim is judged on: its year's figure and every known year of its span
-    (a NamedTuple, not a frozen dataclass: defined at each start of the command line, where a
-    dataclass takes seven times as long to define)."""
+    (a NamedTuple, not a dataclass: see README, Performance)."""
 
     this: Observation
     first: int

@@ -27,8 +27,8 @@ _NUMERIC = ("value", "change", "share", "approximation", "duration", "amount")
 
 
 class Ledger(NamedTuple):
-    """The claims of one ledger file, checked against a dataset. A NamedTuple, not a
-    dataclass: defined at every start of the command line (README, Performance)."""
+    """The claims of one ledger file, checked against a dataset.
+    A NamedTuple, not a dataclass: see README, Performance."""
 
     path: Path
     claims: tuple[Claim, ...]

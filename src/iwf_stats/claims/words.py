@@ -12,9 +12,7 @@ from typing import NamedTuple
 
 
 class WordRule(NamedTuple):
-    """The band a word allows around the stated figure
-    (a NamedTuple, not a frozen dataclass: defined at each start of the command line, where a
-    dataclass takes seven times as long to define)."""
+    """The band a word allows around the stated figure. A NamedTuple, not a dataclass: see README, Performance."""
 
     low: Decimal | None
     high: Decimal | None
