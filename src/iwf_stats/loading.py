@@ -467,7 +467,7 @@ def _read_source_texts(root: Path, sources: dict[str, tuple[int, Source]], probl
     texts: dict[str, SourceText] = {}
     for line, s in sources.values():
         path = folder / f"{s.source_id}.txt"
-        shown = path.name if shown_folder == "." else os.path.join(shown_folder, path.name)  # as shown_path(path)
+        shown = str(Path(shown_folder, path.name))  # as shown_path(path) gives it ("." drops out)
         text = read_source_text(path, s.source_id, shown, problems)
         if text is None:
             if not path.exists():
