@@ -7,10 +7,11 @@ The same inputs give byte-identical files: no dates or versions in metadata, a f
 hash salt, text drawn as paths.
 
 Speed (every chart in every size and theme is over a thousand files; issue 13 asks for all
-160 looks in 15 s on two CPUs): each chart is built and laid out once per size, and saved in
-every format from that one figure, its drawing calls recorded; its second theme is those
-calls played back in the theme's colours (`replay`: a theme changes colours and nothing
-else), without building the chart or walking its artists again. A screen size is drawn once,
+160 looks in 15 s on two CPUs): each chart is built and laid out once per size, and its
+artists walked once, by Agg for its PNG, that drawing's calls recorded; its PDF and SVG are
+those calls played back on their renderers, scaled to points (`replay.Scaled`), and its
+second theme is the same calls played back in the theme's colours (`replay`: a theme changes
+colours and nothing else), without building the chart or walking its artists again. A screen size is drawn once,
 at 2×, and its 1× PNG is those pixels halved (`png.halve`); PNGs are written by `png`
 (compressed by zlib-ng). Text sizes, layouts, Agg's glyph bitmaps and the PDF
 and SVG glyph shapes and outlines computed for one figure serve the next, and fonts are read
@@ -34,14 +35,13 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
+import numpy as np
 
 from ..claims import CheckReport
 from ..dataset import Dataset
@@ -49,7 +49,7 @@ from ..forking import frozen_heap
 from .api import HouseFigure, chart, chart_names
 from .base import Chart
 from .png import encode, halve, pixels
-from .replay import Recording
+from .replay import Pairs, Recording
 from .speed import fast_rendering
 from .style import METADATA, SIZES, THEMES, Look, look
 
@@ -142,9 +142,10 @@ Task = tuple[str, tuple[Look, ...]]
 
 
 def _render_task(job: _Job, name: str, task_looks: Sequence[Look]) -> list[Written]:
-    """One chart in some looks of one size: the first built, drawn and saved in every format,
-    its drawings recorded; each look after it that differs only in its theme is those drawings
-    played back in the look's colours (`replay`), and built afresh where they cannot be."""
+    """One chart in some looks of one size: the first built, drawn once by Agg and that
+    drawing recorded (`_write_chart`); each look after it that differs only in its theme is
+    that drawing played back in the look's colours (`replay`), in every format, and built
+    afresh where it cannot be."""
     written = []
     fig: HouseFigure | None = None
     recording: Recording | None = None
@@ -153,12 +154,9 @@ def _render_task(job: _Job, name: str, task_looks: Sequence[Look]) -> list[Writt
         if fig is None or recording is None or pairs is None:
             fig = chart(name, job.ds, size=lk.size.name, theme=lk.theme.name, report=job.report,
                         editable=lk.editable)
-            recording = Recording(fig, lk)
-            drawing: Drawing = recording.record
-        else:  # the figure the recording was made of
-            drawing = partial(recording.replay, pairs=pairs)
+            recording, pairs = Recording(fig, lk), None
         with matplotlib.rc_context(lk.rc()):  # type: ignore[arg-type]
-            files = _write_chart(fig, lk, job.ds, job.folder, job.formats, drawing)
+            files = _write_chart(fig, lk, job.ds, job.folder, job.formats, recording, pairs)
         written.append(Written(name, tuple(files)))
     return written
 
@@ -276,40 +274,61 @@ def _stop(pool: Any) -> None:
         proc.join()
 
 
-#: What each save of a figure is drawn inside, by the kind of file: a recording, a replay or nothing.
-Drawing = Callable[[str], AbstractContextManager[None]]
+#: The resolution of PDF and SVG drawings: their unit is the point.
+VECTOR_DPI = 72
 
 
 def _write_chart(fig: HouseFigure, lk: Look, ds: Dataset, folder: Path, formats: Sequence[str],
-                 drawing: Drawing = lambda _kind: nullcontext()) -> list[str]:
-    """The chart's files in look `lk` (call it inside the look's rc context)."""
+                 recording: Recording | None = None, pairs: Pairs | None = None) -> list[str]:
+    """The chart's files in look `lk` (call it inside the look's rc context).
+
+    The figure is walked once, by Agg, at the resolution of its largest PNG, and that drawing
+    is recorded: its pixels are the PNGs, and the PDF and SVG are the same drawing played back
+    on their renderers, scaled to points (`replay.Scaled`), so every format of a look shows
+    the one layout. With `pairs`, the look is `recording` (another theme's drawing of this
+    figure) played back in these colours instead, in every format. A drawing that cannot be
+    played back (an image, a rasterised part: `Recording.complete`) leaves each vector file
+    to walk the figure itself, as matplotlib draws it."""
     chart = fig.chart
     stem = chart.name + lk.suffix
     csv_bytes = _csv(chart)
     files: dict[str, bytes] = {f"{stem}.csv": csv_bytes, f"{stem}.txt": (chart.alt + "\n").encode()}
+    raster_dpi = lk.size.dpi * (2 if lk.size.retina else 1)
+    if recording is None or pairs is None:
+        recording = recording or Recording(chart.figure, lk)
+        with recording.record("png"):
+            drawn: np.ndarray | None = pixels(chart.figure, raster_dpi)
+    elif "png" in formats:
+        with recording.replay("png", pairs):
+            drawn = pixels(chart.figure, raster_dpi)
+    else:
+        drawn = None
+    played = "png" in recording.calls and recording.complete
     for fmt in formats:
         if fmt == "png":
-            with drawing(fmt):
-                files.update(_pngs(chart, stem, lk))
-        else:
-            with drawing(fmt):
+            assert drawn is not None
+            files.update(_pngs(drawn, stem, lk))
+        elif played:
+            with recording.replay("png", pairs or {}, scale=VECTOR_DPI / raster_dpi):
                 files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
+        else:
+            files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
     files[f"{stem}.json"] = _json(chart, ds, lk, csv_bytes, formats)
     for fname, data in files.items():
         (folder / fname).write_bytes(data)
     return list(files)
 
 
-def _pngs(chart: Chart, stem: str, lk: Look) -> dict[str, bytes]:
-    """The look's PNGs: a print size drawn once at its dpi; a screen size drawn once at twice
-    its dpi, for the 2× file, and its 1× file made from those pixels (`png.halve`)."""
+def _pngs(drawn: np.ndarray, stem: str, lk: Look) -> dict[str, bytes]:
+    """The look's PNGs from its pixels: a print size's as drawn, at its dpi; a screen size's
+    drawn at twice its dpi, for the 2× file, and its 1× file made from those pixels
+    (`png.halve`)."""
     dpi = lk.size.dpi
     if not lk.size.retina:
-        return {f"{stem}.png": encode(pixels(chart.figure, dpi), dpi)}
-    double = pixels(chart.figure, 2 * dpi)
-    single = halve(double)
+        return {f"{stem}.png": encode(drawn, dpi)}
+    single = halve(drawn)
     assert single.shape[1::-1] == lk.size.pixels, "a 1× PNG the size the look gives"
-    return {f"{stem}.png": encode(single, dpi), f"{stem}@2x.png": encode(double, 2 * dpi)}
+    return {f"{stem}.png": encode(single, dpi), f"{stem}@2x.png": encode(drawn, 2 * dpi)}
 
 
 def _image(chart: Chart, fmt: str, dpi: float) -> bytes:

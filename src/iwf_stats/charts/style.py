@@ -167,6 +167,9 @@ class Look:
             "font.size": font(BODY_PT),
             "text.color": t.ink,
             "text.parse_math": False,  # data text ("$", "_") is never read as mathtext
+            # Text measured as PDF and SVG measure it, so that the vector files, played back
+            # from the PNG's drawing (`export._write_chart`), set every text where the PNG does.
+            "text.hinting": "no_hinting",
             "axes.labelcolor": t.ink,
             "axes.edgecolor": t.grey,
             "axes.spines.top": False,
