@@ -14,7 +14,7 @@ from PIL import Image
 from iwf_stats import Dataset, load
 from iwf_stats.charts import render
 from iwf_stats.charts.export import looks
-from iwf_stats.charts.png import encode, halve
+from iwf_stats.charts.png import encode, flatten, halve, screen_pair
 
 from conftest import DATA
 
@@ -62,6 +62,22 @@ def test_halving_averages_each_block_rounding_half_up(channels: int) -> None:
 def test_an_odd_image_is_not_halved() -> None:
     with pytest.raises(ValueError, match="cannot halve"):
         halve(np.zeros((5, 4, 3), np.uint8))
+    with pytest.raises(ValueError, match="cannot halve"):
+        screen_pair(np.full((5, 4, 4), 255, np.uint8))
+
+
+@pytest.mark.parametrize("opaque", [True, False])
+def test_a_screen_sizes_pair_is_its_drawing_as_rgb_and_that_halved(opaque: bool) -> None:
+    """`screen_pair` takes a shortcut for opaque drawings: the same pixels as `flatten`, then
+    `halve`, checked against the block averages worked out by hand."""
+    rng = np.random.default_rng(11)
+    drawn = rng.integers(0, 256, (12, 18, 4), dtype=np.uint8)
+    drawn[..., 3] = 255
+    if not opaque:
+        drawn[4, 6, 3] = 254
+    double, single = screen_pair(drawn)
+    assert np.array_equal(double, flatten(drawn)) and double.shape[2] == (3 if opaque else 4)
+    assert np.array_equal(single, reference(flatten(drawn)))
 
 
 def test_screen_sizes_1x_png_is_the_2x_halved_and_print_is_drawn_at_its_dpi(ds: Dataset, tmp_path: Path) -> None:

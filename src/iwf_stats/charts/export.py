@@ -48,7 +48,7 @@ from ..dataset import Dataset
 from ..forking import frozen_heap
 from .api import HouseFigure, chart, chart_names
 from .base import Chart
-from .png import encode, halve, pixels
+from .png import encode, pixels, screen_pair
 from .replay import Pairs, Recording
 from .speed import fast_rendering
 from .style import METADATA, SIZES, THEMES, Look, look
@@ -322,13 +322,13 @@ def _write_chart(fig: HouseFigure, lk: Look, ds: Dataset, folder: Path, formats:
 def _pngs(drawn: np.ndarray, stem: str, lk: Look) -> dict[str, bytes]:
     """The look's PNGs from its pixels: a print size's as drawn, at its dpi; a screen size's
     drawn at twice its dpi, for the 2× file, and its 1× file made from those pixels
-    (`png.halve`)."""
+    (`png.screen_pair`: `png.halve`)."""
     dpi = lk.size.dpi
     if not lk.size.retina:
         return {f"{stem}.png": encode(drawn, dpi)}
-    single = halve(drawn)
+    double, single = screen_pair(drawn)
     assert single.shape[1::-1] == lk.size.pixels, "a 1× PNG the size the look gives"
-    return {f"{stem}.png": encode(single, dpi), f"{stem}@2x.png": encode(drawn, 2 * dpi)}
+    return {f"{stem}.png": encode(single, dpi), f"{stem}@2x.png": encode(double, 2 * dpi)}
 
 
 def _image(chart: Chart, fmt: str, dpi: float) -> bytes:
