@@ -49,7 +49,7 @@ from ..forking import frozen_heap
 from .api import HouseFigure, chart, chart_names
 from .base import Chart
 from .png import encode, pixels, screen_pair
-from .replay import Pairs, Recording
+from .replay import ClipMoved, Pairs, Recording
 from .speed import fast_rendering
 from .style import METADATA, SIZES, THEMES, Look, look
 
@@ -294,6 +294,7 @@ def _write_chart(fig: HouseFigure, lk: Look, ds: Dataset, folder: Path, formats:
     csv_bytes = _csv(chart)
     files: dict[str, bytes] = {f"{stem}.csv": csv_bytes, f"{stem}.txt": (chart.alt + "\n").encode()}
     raster_dpi = lk.size.dpi * (2 if lk.size.retina else 1)
+    assert recording is not None or pairs is None, "colour pairs play back a recording"
     if recording is None or pairs is None:
         recording = recording or Recording(chart.figure, lk)
         with recording.record("png"):
@@ -309,7 +310,13 @@ def _write_chart(fig: HouseFigure, lk: Look, ds: Dataset, folder: Path, formats:
             assert drawn is not None
             files.update(_pngs(drawn, stem, lk))
         elif played:
-            with recording.replay("png", pairs or {}, scale=VECTOR_DPI / raster_dpi):
+            try:
+                with recording.replay("png", pairs or {}, scale=VECTOR_DPI / raster_dpi):
+                    files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
+            except ClipMoved:
+                if pairs:  # the figure is another theme's: the look is built afresh (below)
+                    raise
+                recording.complete = played = False  # its other looks too are built afresh
                 files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
         else:
             files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)

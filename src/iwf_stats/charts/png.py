@@ -19,8 +19,8 @@ never in its pixels (the tests decode them).
 `halve` makes a 1× image from the pixels of the 2× one (each 2×2 block averaged, rounded half
 up), so that a screen size, which has both, is drawn once, not twice: drawing is most of a
 PNG's cost, and averaging the 2× pixels is a few milliseconds. It is the supersampled image
-of the same drawing, where drawing at 1× would hint and snap text and lines to the coarser
-grid; at 1× the two differ by a fraction of a pixel in edges and text weight.
+of the same drawing, where drawing at 1× would snap lines to the coarser grid; at 1× the two
+differ by a fraction of a pixel in edges and text weight.
 """
 
 from __future__ import annotations

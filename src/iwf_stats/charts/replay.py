@@ -1,43 +1,48 @@
-"""A chart's drawing recorded once, by Agg for its PNG, and played back: in its PDF and SVG
+"""A chart's drawing recorded once, by Agg for its PNG, and played back: as its PDF and SVG
 (scaled to points, `Scaled`), and in another theme. This is how `export` makes every file of
 a chart in one size from one walk of its artists.
 
-The vector files are the PNG's drawing, not a walk of their own: where matplotlib's PDF and
-SVG would place each text by their own measurement of it, these place it where Agg measured
-it, so the house style turns text hinting off (`style.Look.rc`), and Agg measures text as
-they do. Measured on every chart in every size, light and editable: no number in the files
-more than 0.14 pt from the one matplotlib writes walking the figure, the structure the same;
-the tests hold it to 0.2 pt (tests/test_replay.py).
-
 Drawing a figure is two kinds of work. matplotlib's artists walk the figure, work out where
 every line, bar and glyph goes, and call the renderer (`draw_path`, `draw_text`, …); the
-renderer turns those calls into pixels, PDF or SVG. A theme changes colours and nothing else
-(`style.Theme`: every length and font size comes from the size), so the calls a chart makes
-in its second theme are the calls it made in its first, in other colours. A `Recorder`
-stands between the figure and the renderer while a look is saved: it passes every call on
-(the file is the one matplotlib writes without it) and keeps the drawing calls, each with a
-copy of its graphics context, which artists change and reuse between calls. `Recording.replay`
-then makes the same calls on a new renderer of the same kind, every colour of the first theme
-mapped to the second's (`colour_pairs`). Building and laying out the chart, and the artists'
-walk, are skipped: the second theme costs what the renderer alone costs, about half.
+renderer turns those calls into pixels, PDF or SVG. A `Recorder` stands between the figure
+and Agg's renderer while the PNG is drawn: it passes every call on (the pixels are the ones
+matplotlib draws without it) and keeps the drawing calls, each with a copy of its graphics
+context, which artists change and reuse between calls. `Recording.replay` then makes the
+same calls on another renderer, without building the chart or walking its artists again.
+
+- **The PDF and SVG** are the calls made on their renderers, every position scaled from the
+  PNG's pixels to points (`Scaled`). Where matplotlib's PDF and SVG would place each text by
+  their own measurement of it, these place it where Agg measured it, so the house style
+  turns text hinting off (`style.Look.rc`) and Agg measures text as they do. The tests hold
+  every number in these files to within 0.2 pt of the file matplotlib writes walking the
+  figure itself, the structure otherwise the same, for every chart in six sizes and themes
+  (the most measured over every chart, size, theme and editability: 0.161 pt, the anchor of a
+  right-aligned text). A clip the scaling cannot follow (`Scaled.check_clip`: a clip path, or
+  a clip box that is not the recorded box scaled) leaves the file to the walk instead.
+- **The second theme** is the calls made on a new renderer of the same kind, every colour of
+  the first theme mapped to the second's (`colour_pairs`), and its PDF and SVG those calls
+  scaled as well. A theme changes colours and nothing else (`style.Theme`: every length and
+  font size comes from the size), so the calls a chart makes in its second theme are the
+  calls it made in its first, in other colours. It costs what the renderers alone cost.
 
 A colour that is not one of the first theme's is kept, as a matplotlib default no look sets
 would be. The figure's own edge is kept whatever its colour: it is matplotlib's default
 white, which the light theme's background also is, and the dark theme does not change it.
 
-What the guarantee rests on is the tests: they hold every replayed file, byte for byte, to
-the file the chart gives when built and drawn directly in that theme, for every chart of the
-catalogue in every size and format, light to dark and dark to light (tests/test_replay.py). The chart is
-built again in the theme where a replay is known to be unable to follow: a drawing that used
-a renderer call that is not recorded (images, meshes, filters, rasterised parts, TeX), themes
-whose colours cannot be paired, or another size or editability. Two things a chart could do
-would not be caught here, only by those tests: a colour computed from a theme colour (a
-shadow, a lightened shade), which is not mapped, or a literal colour that happens to equal
-one, which is; and a clip path whose transform an artist changes in place while it draws
-(matplotlib's clipped `DrawingArea`), which the replay reads as the last draw left it. The
-recorder keeps the graphics context's properties, transforms and what the backends read from
-a text as they were at each call, but clip paths and boxes by reference, as the backends
-compare them by identity.
+What the second theme's guarantee rests on is the tests: they hold every replayed file,
+byte for byte, to the files the chart gives when built in that theme and drawn there (its
+PNG drawn directly, its PDF and SVG played back from that), for every chart of the catalogue
+in every size, light to dark and dark to light (tests/test_replay.py). The chart is built
+again in the theme where a replay is known to be unable to follow: a drawing that used a
+renderer call that is not recorded (images, meshes, filters, rasterised parts, TeX), themes
+whose colours cannot be paired, another size or editability, or a clip the scaling refused.
+Two things a chart could do would not be caught here, only by those tests: a colour computed
+from a theme colour (a shadow, a lightened shade), which is not mapped, or a literal colour
+that happens to equal one, which is; and a clip path whose transform an artist changes in
+place while it draws (matplotlib's clipped `DrawingArea`), which a replay in the same units
+reads as the last draw left it. The recorder keeps the graphics context's properties,
+transforms and what the backends read from a text as they were at each call, but clip paths
+and boxes by reference, as the backends compare them by identity.
 """
 
 from __future__ import annotations
@@ -123,13 +128,22 @@ class Recorder:
 
 
 def _snapshot(gc: GraphicsContextBase) -> GraphicsContextBase:
-    """The graphics context as it is at the call."""
+    """The graphics context as it is at the call, with its clip box's bounds at the call
+    (`clip_at_call`: the box itself is kept by reference)."""
     copy = GraphicsContextBase()
     copy.copy_properties(gc)
     for name in _PDF_STATE:
         if hasattr(gc, name):
             setattr(copy, name, getattr(gc, name))
+    box = gc.get_clip_rectangle()
+    copy.clip_at_call = None if box is None else tuple(box.bounds)  # type: ignore[attr-defined]
     return copy
+
+
+class ClipMoved(Exception):
+    """A scaled playback (`Scaled`) met a clip it cannot follow: a clip path, or a clip box
+    that is not, at the vector file's resolution, the box recorded scaled. The file is then
+    drawn by walking the figure (`export._write_chart`)."""
 
 
 class TextAsDrawn:
@@ -241,6 +255,7 @@ class Recording:
                 _map_gc(gc, pairs, edge=not in_figure_patch)
                 drawn, kw = _mapped_args(name, args[1:], pairs), _mapped_kwargs(kwargs, pairs)
                 if to is not None:
+                    to.check_clip(args[0])
                     drawn, kw = to.args(name, drawn), to.kwargs(kw)
                 method(gc, *drawn, **kw)
                 gc.restore()
@@ -256,13 +271,28 @@ class Scaled:
     (line widths, dashes, font sizes), so the positions alone are scaled: the transforms by
     composing them with the scale, a text's anchor by multiplying it, and its y turned over
     where one renderer counts text downwards and the other up (SVG and Agg down, PDF up).
-    Clip boxes and paths are kept by reference (`Recorder`) and are the axes' own, which
-    follow the figure's resolution: read during the vector save they are already in points."""
+    Clip boxes are kept by reference (`Recorder`): the axes' own box follows the figure's
+    resolution, so read during the vector save it is already in points. `check_clip` makes
+    sure of it for every box, and refuses clip paths (a clipped `DrawingArea` builds its own
+    in pixels as it draws), raising `ClipMoved`."""
 
     def __init__(self, scale: float, flipy: bool, height: float, renderer: Any) -> None:
         self.scale, self.flipy, self.height = scale, flipy, height
         self.to_flipy, self.to_height = renderer.flipy(), renderer.get_canvas_width_height()[1]
         self.affine = Affine2D().scale(scale)
+        self._boxes_seen: set[tuple[int, tuple[float, ...]]] = set()
+
+    def check_clip(self, gc: GraphicsContextBase) -> None:
+        """Raise `ClipMoved` unless the call's clip is one the playback can follow."""
+        if gc.get_clip_path()[0] is not None:
+            raise ClipMoved("a clip path")
+        box, then = gc.get_clip_rectangle(), getattr(gc, "clip_at_call", None)
+        if box is None or then is None or (id(box), then) in self._boxes_seen:
+            return
+        for now, at_call in zip(box.bounds, then, strict=True):
+            if abs(now - at_call * self.scale) > 1e-6 * max(1.0, abs(now)):
+                raise ClipMoved(f"a clip box at {tuple(box.bounds)}, recorded at {then}")
+        self._boxes_seen.add((id(box), then))
 
     def args(self, name: str, args: tuple[Any, ...]) -> tuple[Any, ...]:
         a, s = list(args), self.affine
