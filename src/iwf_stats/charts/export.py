@@ -11,9 +11,9 @@ Speed (every chart in every size and theme is over a thousand files; issue 13 as
 artists walked once, by Agg for its PNG, that drawing's calls recorded; its PDF and SVG are
 those calls played back on their renderers, scaled to points (`replay.Scaled`), and its
 second theme is the same calls played back in the theme's colours (`replay`: a theme changes
-colours and nothing else), without building the chart or walking its artists again. A screen size is drawn once,
-at 2×, and its 1× PNG is those pixels halved (`png.halve`); PNGs are written by `png`
-(compressed by zlib-ng). Text sizes, layouts, Agg's glyph bitmaps and the PDF
+colours and nothing else), without building the chart or walking its artists again. A
+screen size is drawn once, at 2×, and its 1× PNG is those pixels halved (`png.screen_pair`);
+PNGs are written by `png` (compressed by zlib-ng). Text sizes, layouts, Agg's glyph bitmaps and the PDF
 and SVG glyph shapes and outlines computed for one figure serve the next, and fonts are read
 from memory (`speed`). With `jobs` > 1 the charts are drawn by that many worker processes,
 forked once the data is loaded and the backends imported. Each worker writes its files into
@@ -314,7 +314,10 @@ def _write_chart(fig: HouseFigure, lk: Look, ds: Dataset, folder: Path, formats:
                 with recording.replay("png", pairs or {}, scale=VECTOR_DPI / raster_dpi):
                     files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
             except ClipMoved:
-                if pairs:  # the figure is another theme's: the look is built afresh (below)
+                # Met in a theme played back from another, the walk below would draw the other
+                # theme's figure. It cannot be: the clips are the first theme's, which met the
+                # same refusal and marked the recording incomplete, so this look was built.
+                if pairs:
                     raise
                 recording.complete = played = False  # its other looks too are built afresh
                 files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
