@@ -13,9 +13,9 @@ those calls played back on their renderers, scaled to points (`replay.Scaled`), 
 second theme is the same calls played back in the theme's colours (`replay`: a theme changes
 colours and nothing else), without building the chart or walking its artists again. A
 screen size is drawn once, at 2×, and its 1× PNG is those pixels halved (`png.screen_pair`);
-PNGs are written by `png` (compressed by zlib-ng). Text sizes, layouts, Agg's glyph bitmaps and the PDF
-and SVG glyph shapes and outlines computed for one figure serve the next, and fonts are read
-from memory (`speed`). With `jobs` > 1 the charts are drawn by that many worker processes,
+PNGs are written by `png` (compressed by zlib-ng). Text sizes, layouts, Agg's glyph bitmaps
+and the PDF and SVG glyph shapes and outlines computed for one figure serve the next, and
+fonts are read from memory (`speed`). With `jobs` > 1 the charts are drawn by that many worker processes,
 forked once the data is loaded and the backends imported. Each worker writes its files into
 the staging folder, so the result is the same files, byte for byte, as drawing them one by
 one; a failure in a worker stops the others and is raised here, as itself, before anything
@@ -295,8 +295,8 @@ def _write_chart(fig: HouseFigure, lk: Look, ds: Dataset, folder: Path, formats:
     files: dict[str, bytes] = {f"{stem}.csv": csv_bytes, f"{stem}.txt": (chart.alt + "\n").encode()}
     raster_dpi = lk.size.dpi * (2 if lk.size.retina else 1)
     assert recording is not None or pairs is None, "colour pairs play back a recording"
-    if recording is None or pairs is None:
-        recording = recording or Recording(chart.figure, lk)
+    recording = recording or Recording(chart.figure, lk)
+    if pairs is None:
         with recording.record("png"):
             drawn: np.ndarray | None = pixels(chart.figure, raster_dpi)
     elif "png" in formats:
@@ -313,13 +313,13 @@ def _write_chart(fig: HouseFigure, lk: Look, ds: Dataset, folder: Path, formats:
             try:
                 with recording.replay("png", pairs or {}, scale=VECTOR_DPI / raster_dpi):
                     files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
-            except ClipMoved:
+            except ClipMoved:  # the recording has marked itself incomplete: other looks are built afresh
                 # Met in a theme played back from another, the walk below would draw the other
                 # theme's figure. It cannot be: the clips are the first theme's, which met the
                 # same refusal and marked the recording incomplete, so this look was built.
                 if pairs:
                     raise
-                recording.complete = played = False  # its other looks too are built afresh
+                played = False
                 files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)
         else:
             files[f"{stem}.{fmt}"] = _image(chart, fmt, lk.size.dpi)

@@ -46,18 +46,23 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def flatten(rgba: np.ndarray) -> np.ndarray:
-    """An (h, w, 4) uint8 image as (h, w, 3) RGB if it is opaque (alpha, the highest byte of
-    each little-endian pixel word, 255 everywhere), else unchanged. Pillow packs the RGBA
-    pixels as RGB bytes in one pass, several times faster than numpy's strided copy (and
-    than converting the image and reading it back, which copies twice)."""
+    """An (h, w, 4) uint8 image as (h, w, 3) RGB if it is opaque (`_opaque`), else unchanged.
+    Pillow packs the RGBA pixels as RGB bytes in one pass, several times faster than numpy's
+    strided copy (and than converting the image and reading it back, which copies twice)."""
     from PIL import Image
 
     rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
-    if int(rgba.view("<u4").min()) < 0xFF000000:
+    if not _opaque(rgba):
         return rgba
     height, width, _ = rgba.shape
     image = Image.frombuffer("RGBA", (width, height), rgba, "raw", "RGBA", 0, 1)
     return _array(image.tobytes("raw", "RGB"), height, width)
+
+
+def _opaque(rgba: np.ndarray) -> bool:
+    """Whether a contiguous (h, w, 4) uint8 image's alpha, the highest byte of each
+    little-endian pixel word, is 255 everywhere."""
+    return int(rgba.view("<u4").min()) >= 0xFF000000
 
 
 def _array(rgb: bytes, height: int, width: int) -> np.ndarray:
@@ -114,7 +119,7 @@ def screen_pair(rgba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
     height, width, _ = rgba.shape
-    if height % 2 or width % 2 or int(rgba.view("<u4").min()) < 0xFF000000:
+    if height % 2 or width % 2 or not _opaque(rgba):
         double = flatten(rgba)
         return double, halve(double)
     image = Image.frombuffer("RGBX", (width, height), rgba, "raw", "RGBX", 0, 1)

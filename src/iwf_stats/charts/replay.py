@@ -142,8 +142,8 @@ def _snapshot(gc: GraphicsContextBase) -> GraphicsContextBase:
 
 class ClipMoved(Exception):
     """A scaled playback (`Scaled`) met a clip it cannot follow: a clip path, or a clip box
-    that is not, at the vector file's resolution, the box recorded scaled. The file is then
-    drawn by walking the figure (`export._write_chart`)."""
+    that is not, at the vector file's resolution, the box recorded scaled. The recording is
+    then incomplete, and the file is drawn by walking the figure (`export._write_chart`)."""
 
 
 class TextAsDrawn:
@@ -255,7 +255,11 @@ class Recording:
                 _map_gc(gc, pairs, edge=not in_figure_patch)
                 drawn, kw = _mapped_args(name, args[1:], pairs), _mapped_kwargs(kwargs, pairs)
                 if to is not None:
-                    to.check_clip(args[0])
+                    try:
+                        to.check_clip(args[0])
+                    except ClipMoved:
+                        self.complete = False  # no look is played back from it again
+                        raise
                     drawn, kw = to.args(name, drawn), to.kwargs(kw)
                 method(gc, *drawn, **kw)
                 gc.restore()
