@@ -54,3 +54,30 @@ def test_only_the_shaping_right_after_the_renderer_sized_the_font_is_kept() -> N
         font.set_size(30, 72)  # sized by someone else, after the renderer's shaping
         at_30 = [(i.glyph_index, i.x) for i in backend_pdf._text_helpers.layout("Wave", font)]
     assert [g for g, _ in at_12] == [g for g, _ in at_30] and at_12 != at_30
+
+
+def nested_svg() -> bytes:
+    """Text at several depths of the SVG's tree (a figure text, an axes text, one in a clip
+    group), in colours and opacities, mathtext beside plain text, and an empty string: each
+    glyph's definition and each string's references are kept per depth."""
+    fig = Figure(figsize=(4, 3), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.set_title("Webpages 2024")
+    fig.text(0.1, 0.1, "Webpages 2024", color="#000000")
+    ax.text(0.2, 0.5, "Webpages 2024", color="#336699", alpha=0.5, clip_on=True)
+    ax.text(0.2, 0.3, "Webpages 2024 $x^2$", rotation=30)
+    ax.text(0.2, 0.7, "", clip_on=True)
+    ax.annotate("ågy Webpages", (0.5, 0.5), xytext=(0.6, 0.8), arrowprops={"arrowstyle": "->"}, clip_on=True)
+    buf = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        fig.savefig(buf, format="svg", metadata=META["svg"])
+    return buf.getvalue()
+
+
+def test_svg_text_at_every_depth_is_written_as_matplotlib_writes_it() -> None:
+    plain = nested_svg()
+    with shared_vector_glyphs():
+        cached = [nested_svg(), nested_svg()]
+    assert cached == [plain, plain]
+    assert b"<defs>" in plain and b"<use " in plain

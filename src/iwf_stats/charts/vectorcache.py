@@ -17,10 +17,18 @@ same hundred glyphs over and over.
 - A glyph's PDF operators depend only on the font file and the glyph (they are read in font
   units, unscaled); SVG's glyph outlines on the font file and the glyph at text-to-path's one
   fixed size.
+- In an SVG, a plain string is a group (its colour, position and size) around a reference
+  to each glyph, and each glyph is defined once per file. The XML of the references depends
+  only on the string's shape, and of a definition only on the glyph's outline, both written
+  with the indentation of their depth in the file's tree: each is written once per depth by
+  matplotlib's own XML writer, then copied (measured: 0.9 s of the 20.3 s of CPU all charts
+  in all sizes and themes take in one process). The group around them is matplotlib's code,
+  copied as it is; mathtext is drawn by matplotlib as before.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -33,6 +41,8 @@ from .patching import patched
 #: sizes the font; in its text-to-path, the methods that size the font and shape a string.
 _CHARPROCS, _HELPERS, _PDF_FONT = "_get_pdf_charprocs", "_text_helpers", "_get_font_ttf"
 _GLYPHS, _PATH_FONT = "get_glyphs_with_font", "_get_font"
+#: In its SVG renderer, the method that draws text as glyph outlines.
+_SVG_DRAW = "_draw_text_as_path"
 
 
 @contextmanager
@@ -107,6 +117,7 @@ def _svg_text() -> Iterator[None]:
     from collections import OrderedDict
 
     from matplotlib import _text_helpers
+    from matplotlib.backends.backend_svg import RendererSVG
     from matplotlib.textpath import TextToPath
 
     original_glyphs = TextToPath.__dict__[_GLYPHS]
@@ -114,14 +125,31 @@ def _svg_text() -> Iterator[None]:
         yield
         return
     original_font = TextToPath.__dict__[_PATH_FONT]
+    original_draw = RendererSVG.__dict__[_SVG_DRAW]
     shapes: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
     outlines: dict[tuple[Any, ...], Any] = {}
+    written: dict[tuple[Any, ...], str] = {}  # the XML of a glyph's <path> or a string's <use>s, by depth
     sized: list[Any] = [None]
 
     def get_font(self: Any, prop: Any) -> Any:
         font = original_font(self, prop)
         sized[0] = font
         return font
+
+    def shaped(t2p: Any, font: Any, s: str, features: Any, language: Any) -> tuple[tuple[Any, ...], list[Any]]:
+        """The string's glyphs (repr, x, y, outline key) in a font text-to-path has just sized."""
+        key = (font.fname, font.face_index, s, features, language, *rc_key())
+        shape = shapes.get(key)
+        if shape is None:
+            shape = []
+            for item in _text_helpers.layout(s, font, features=features, language=language):
+                glyph_repr = t2p._get_glyph_repr(item.ft_object, item.glyph_index)
+                outline = (item.ft_object.fname, item.ft_object.face_index, glyph_repr)
+                if outline not in outlines:
+                    outlines[outline] = item.ft_object.get_path()  # the glyph layout just loaded
+                shape.append((glyph_repr, item.x, item.y, outline))
+            shapes[key] = shape
+        return key, shape
 
     def get_glyphs_with_font(self: Any, font: Any, s: str, glyph_map: Any = None,
                              return_new_glyphs_only: bool = False, *, features: Any = None,
@@ -130,17 +158,7 @@ def _svg_text() -> Iterator[None]:
             return original_glyphs(self, font, s, glyph_map, return_new_glyphs_only, features=features,
                                    language=language)
         sized[0] = None
-        key = (font.fname, font.face_index, s, features, language, *rc_key())
-        shape = shapes.get(key)
-        if shape is None:
-            shape = []
-            for item in _text_helpers.layout(s, font, features=features, language=language):
-                glyph_repr = self._get_glyph_repr(item.ft_object, item.glyph_index)
-                outline = (item.ft_object.fname, item.ft_object.face_index, glyph_repr)
-                if outline not in outlines:
-                    outlines[outline] = item.ft_object.get_path()  # the glyph layout just loaded
-                shape.append((glyph_repr, item.x, item.y, outline))
-            shapes[key] = shape
+        _, shape = shaped(self, font, s, features, language)
         if glyph_map is None:
             glyph_map = OrderedDict()
         glyph_map_new = OrderedDict() if return_new_glyphs_only else glyph_map
@@ -149,6 +167,107 @@ def _svg_text() -> Iterator[None]:
                 glyph_map_new[glyph_repr] = outlines[outline]
         return [(r, x, y, 1.0) for r, x, y, _ in shape], glyph_map_new, []
 
+    def draw_text_as_path(self: Any, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
+                          ismath: Any, mtext: Any = None) -> None:
+        """matplotlib's `RendererSVG._draw_text_as_path` for plain text (its first half copied
+        as it is, down to the shaping), with the XML of each glyph's definition and of each
+        string's glyph references written once per depth in the file's tree and then copied."""
+        if ismath:
+            return original_draw(self, gc, x, y, s, prop, angle, ismath, mtext)  # type: ignore[no-any-return]
+        from matplotlib.colors import rgb2hex
+
+        svg = _svg_backend()
+
+        writer = self.writer
+        writer.comment(s)
+        text2path = self._text2path
+        color = rgb2hex(gc.get_rgb())
+        fontsize = prop.get_size_in_points()
+        if mtext is not None:
+            features = mtext.get_fontfeatures()
+            language = mtext.get_language()
+        else:
+            features = language = None
+        style = {}
+        if color != "#000000":
+            style["fill"] = color
+        alpha = gc.get_alpha() if gc.get_forced_alpha() else gc.get_rgb()[3]
+        if alpha != 1:
+            style["opacity"] = svg._short_float_fmt(alpha)
+        font_scale = fontsize / text2path.FONT_SCALE
+        writer.start("g", style=svg._generate_css(style), transform=svg._generate_transform([
+            ("translate", (x, y)), ("rotate", (-angle,)), ("scale", (font_scale, -font_scale))]))
+        font = original_font(text2path, prop)
+        key, shape = shaped(text2path, font, s, features, language)
+        glyph_map = self._glyph_map
+        new = {r: outline for r, _x, _y, outline in shape if r not in glyph_map}
+        if new:
+            writer.start("defs")
+            depth = _depth(writer)
+            _write(writer, "".join(
+                _cached(written, ("path", outline, depth), depth,
+                        lambda w, r=r, outline=outline: _glyph_definition(self, w, r, outlines[outline]))
+                for r, outline in new.items()))
+            writer.end("defs")
+            glyph_map.update((r, outlines[outline]) for r, outline in new.items())
+        if shape:
+            depth = _depth(writer)
+            _write(writer, _cached(written, ("use", key, depth), depth,
+                                   lambda w: _glyph_uses(w, [(r, gx, gy) for r, gx, gy, _ in shape])))
+        writer.end("g")
+
     get_glyphs_with_font.run_wide = True  # type: ignore[attr-defined]
-    with patched((TextToPath, _GLYPHS, get_glyphs_with_font), (TextToPath, _PATH_FONT, get_font)):
+    with patched((TextToPath, _GLYPHS, get_glyphs_with_font), (TextToPath, _PATH_FONT, get_font),
+                 (RendererSVG, _SVG_DRAW, draw_text_as_path)):
         yield
+
+
+def _depth(writer: Any) -> int:
+    """How many elements are open in an SVG `_XMLWriter` (its indentation for the next)."""
+    return len(writer._XMLWriter__tags)
+
+
+def _write(writer: Any, xml: str) -> None:
+    """XML written as the writer's own elements would be: after closing the open start tag."""
+    writer._XMLWriter__flush()
+    writer._XMLWriter__write(xml)
+
+
+def _cached(written: dict[tuple[Any, ...], str], key: tuple[Any, ...], depth: int, draw: Any) -> str:
+    """The XML `draw` writes with matplotlib's own `_XMLWriter` at `depth`, kept under `key`."""
+    found = written.get(key)
+    if found is None:
+        out = io.StringIO()
+        scratch = _svg_backend()._XMLWriter(out)
+        for _ in range(depth):
+            scratch.start("g")
+        scratch._XMLWriter__flush()
+        before = out.tell()
+        draw(scratch)
+        found = written[key] = out.getvalue()[before:]
+    return found
+
+
+def _glyph_definition(renderer: Any, writer: Any, glyph_repr: str, outline: Any) -> None:
+    """What matplotlib's `RendererSVG._update_glyph_map_defs` writes for one glyph."""
+    from matplotlib.path import Path
+
+    vertices, codes = outline
+    path_data = renderer._convert_path(Path(vertices * 64, codes), simplify=False)
+    writer.element("path", id=renderer._adjust_glyph_repr(glyph_repr), d=path_data,
+                   transform=_svg_backend()._generate_transform([("scale", (1 / 64,))]))
+
+
+def _glyph_uses(writer: Any, glyphs: list[tuple[str, float, float]]) -> None:
+    """What matplotlib's `RendererSVG._draw_text_as_path` writes for a plain string's glyphs."""
+    svg = _svg_backend()
+    for glyph_repr, x, y in glyphs:
+        writer.element("use", transform=svg._generate_transform([("translate", (x, y)), ("scale", (1.0,))]),
+                       attrib={"xlink:href": f"#{glyph_repr}"})
+
+
+def _svg_backend() -> Any:
+    """matplotlib's SVG backend module, whose private helpers the copy above calls as it does."""
+    from matplotlib.backends import backend_svg
+
+    return backend_svg
