@@ -14,7 +14,7 @@ from PIL import Image
 from iwf_stats import Dataset, load
 from iwf_stats.charts import render
 from iwf_stats.charts.export import looks
-from iwf_stats.charts.png import encode, flatten, halve, screen_pair
+from iwf_stats.charts.png import encode, flatten, halve, screen_pair, screen_pngs
 
 from conftest import DATA
 
@@ -105,3 +105,22 @@ def test_screen_sizes_1x_png_is_the_2x_halved_and_print_is_drawn_at_its_dpi(ds: 
             assert two.info["dpi"] == pytest.approx((2 * lk.size.dpi, 2 * lk.size.dpi), abs=1e-3)
             assert np.array_equal(np.asarray(one), halve(np.asarray(two)))
             assert runs[0][f"{stem}.png"] == encode(halve(np.asarray(two)), lk.size.dpi)
+
+
+@pytest.mark.parametrize("opaque", [True, False])
+def test_a_screen_sizes_files_are_its_pair_encoded(opaque: bool) -> None:
+    """`screen_pngs` packs the RGBX view and its reduction straight into the compressor:
+    the same bytes as `encode` of `screen_pair`'s arrays (and so of `flatten` and `halve`),
+    whose pixels the decoded files hold, for sizes that cross Pillow's 64 KiB packing blocks."""
+    rng = np.random.default_rng(5)
+    drawn = np.full((160, 300, 4), 255, np.uint8)
+    drawn[..., :3] = rng.integers(0, 4, (160, 300, 3)) * 60  # flat runs and edges, as a chart has
+    if not opaque:
+        drawn[7, 9, 3] = 0
+    double, single = screen_pair(drawn)
+    files = screen_pngs(drawn, 72)
+    assert files == (encode(double, 144), encode(single, 72))
+    for data, pixels in zip(files, (double, single), strict=True):
+        back = np.asarray(Image.open(io.BytesIO(data)))
+        assert np.array_equal(back, pixels) and back.shape[2] == (3 if opaque else 4)
+    assert encode(drawn, 72) == encode(flatten(drawn), 72)  # an RGBA array packed as its RGB (or RGBA) rows

@@ -12,7 +12,7 @@ artists walked once, by Agg for its PNG, that drawing's calls recorded; its PDF 
 those calls played back on their renderers, scaled to points (`replay.Scaled`), and its
 second theme is the same calls played back in the theme's colours (`replay`: a theme changes
 colours and nothing else), without building the chart or walking its artists again. A
-screen size is drawn once, at 2×, and its 1× PNG is those pixels halved (`png.screen_pair`);
+screen size is drawn once, at 2×, and its 1× PNG is those pixels halved (`png.screen_pngs`);
 PNGs are written by `png` (compressed by zlib-ng). Text sizes, layouts, Agg's glyph bitmaps
 and the PDF and SVG glyph shapes and outlines computed for one figure serve the next, and
 fonts are read from memory (`speed`). With `jobs` > 1 the charts are drawn by that many worker processes,
@@ -48,7 +48,7 @@ from ..dataset import Dataset
 from ..forking import frozen_heap
 from .api import HouseFigure, chart, chart_names
 from .base import Chart
-from .png import encode, pixels, screen_pair
+from .png import encode, pixels, screen_pngs
 from .replay import ClipMoved, Pairs, Recording
 from .speed import fast_rendering
 from .style import METADATA, SIZES, THEMES, Look, look
@@ -332,13 +332,13 @@ def _write_chart(fig: HouseFigure, lk: Look, ds: Dataset, folder: Path, formats:
 def _pngs(drawn: np.ndarray, stem: str, lk: Look) -> dict[str, bytes]:
     """The look's PNGs from its pixels: a print size's as drawn, at its dpi; a screen size's
     drawn at twice its dpi, for the 2× file, and its 1× file made from those pixels
-    (`png.screen_pair`: `png.halve`)."""
+    (`png.screen_pngs`: `png.halve`)."""
     dpi = lk.size.dpi
     if not lk.size.retina:
         return {f"{stem}.png": encode(drawn, dpi)}
-    double, single = screen_pair(drawn)
-    assert single.shape[1::-1] == lk.size.pixels, "a 1× PNG the size the look gives"
-    return {f"{stem}.png": encode(single, dpi), f"{stem}@2x.png": encode(double, 2 * dpi)}
+    assert (drawn.shape[1] // 2, drawn.shape[0] // 2) == lk.size.pixels, "a 1× PNG the size the look gives"
+    double, single = screen_pngs(drawn, dpi)
+    return {f"{stem}.png": single, f"{stem}@2x.png": double}
 
 
 def _image(chart: Chart, fmt: str, dpi: float) -> bytes:
