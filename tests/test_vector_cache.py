@@ -19,7 +19,7 @@ META = {"pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creato
         "svg": {"Date": None, "Creator": None}}
 
 
-def saved(fmt: str, sizes: tuple[float, ...]) -> bytes:
+def saved(fmt: str, sizes: tuple[float, ...], rc: dict[str, object] | None = None) -> bytes:
     fig = Figure(figsize=(4, 3), dpi=100)
     FigureCanvasAgg(fig)
     for i, size in enumerate(sizes):
@@ -27,16 +27,21 @@ def saved(fmt: str, sizes: tuple[float, ...]) -> bytes:
                  rotation=[0, 90, 15][i % 3], fontweight="bold" if i % 2 else "normal",
                  fontstyle="italic" if i == 2 else "normal")
     buf = io.BytesIO()
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context({**RC, **(rc or {})}):
         fig.savefig(buf, format=fmt, metadata=META[fmt])
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "svg"])
-def test_text_is_written_as_matplotlib_writes_it(fmt: str) -> None:
-    plain = [saved(fmt, (9, 13, 17)), saved(fmt, (13, 9, 21))]
+@pytest.mark.parametrize(("fmt", "rc"), [
+    ("pdf", {}), ("svg", {}),
+    ("pdf", {"pdf.fonttype": 42}), ("svg", {"svg.fonttype": "none"}),  # editable
+    ("pdf", {"pdf.compression": 0}), ("pdf", {"pdf.compression": 9})])
+def test_text_is_written_as_matplotlib_writes_it(fmt: str, rc: dict[str, object]) -> None:
+    """Fonts' widths, glyph procedures and character maps (PDF), glyph definitions and
+    references (SVG), kept and written again: the files are matplotlib's own."""
+    plain = [saved(fmt, (9, 13, 17), rc), saved(fmt, (13, 9, 21), rc)]
     with shared_vector_glyphs():
-        cached = [saved(fmt, (9, 13, 17)), saved(fmt, (13, 9, 21)), saved(fmt, (9, 13, 17))]
+        cached = [saved(fmt, (9, 13, 17), rc), saved(fmt, (13, 9, 21), rc), saved(fmt, (9, 13, 17), rc)]
     assert cached == [*plain, plain[0]]
     assert plain[0] != plain[1]
 

@@ -17,6 +17,10 @@ same hundred glyphs over and over.
 - A glyph's PDF operators depend only on the font file and the glyph (they are read in font
   units, unscaled); SVG's glyph outlines on the font file and the glyph at text-to-path's one
   fixed size.
+- A PDF's Type 3 font lists the advance of each character code it spans, loading each glyph
+  again for each file, and writes each glyph's procedure and the font's character map as
+  streams of their own, each compressed by a new compressor: the advances are kept per font
+  file, and such a stream's bytes per data and compression level (`_pdf_fonts`).
 - In an SVG, a plain string is a group (its colour, position and size) around a reference
   to each glyph, and each glyph is defined once per file. The XML of the references depends
   only on the string's shape, and of a definition only on the glyph's outline, both written
@@ -41,6 +45,8 @@ from .patching import patched
 #: sizes the font; in its text-to-path, the methods that size the font and shape a string.
 _CHARPROCS, _HELPERS, _PDF_FONT = "_get_pdf_charprocs", "_text_helpers", "_get_font_ttf"
 _GLYPHS, _PATH_FONT = "get_glyphs_with_font", "_get_font"
+#: In its PDF file, the methods that embed a font and write a stream whole.
+_EMBED, _STREAM = "embedTTF", "outputStream"
 #: In its SVG renderer, the method that draws text as glyph outlines.
 _SVG_DRAW = "_draw_text_as_path"
 
@@ -50,6 +56,7 @@ def shared_vector_glyphs() -> Iterator[None]:
     """Both, for the length of the block."""
     with ExitStack() as stack:
         stack.enter_context(_pdf_text())
+        stack.enter_context(_pdf_fonts())
         stack.enter_context(_svg_text())
         yield
 
@@ -110,6 +117,89 @@ def _pdf_text() -> Iterator[None]:
     with patched((backend_pdf, _CHARPROCS, charprocs), (backend_pdf, _HELPERS, helpers),
                  (RendererPdf, _PDF_FONT, get_font_ttf)):  # the renderer inherits it: removed again after
         yield
+
+
+@contextmanager
+def _pdf_fonts() -> Iterator[None]:
+    """A Type 3 font's widths and a PDF's small streams, each worked out once for the run.
+
+    - Each file's font lists the advance of every character code from its first to its
+      last, loading each glyph unscaled (`embedTTFType3`'s `get_char_width`): the advance of
+      a glyph of a font file is kept, and the font `embedTTF` reads is that font with its
+      unscaled, unhinted loads answered from what is kept (`_Advances`).
+    - Every glyph's procedure, and each font's character map, is a stream of its own
+      (`PdfFile.outputStream`), compressed by a new zlib compressor each time: a stream with
+      no extra entries is written as matplotlib's `Stream` writes it (header, length, filter,
+      compressed data), its bytes after the object number kept by its data and the level."""
+    import zlib
+
+    import matplotlib
+    from matplotlib.backends import backend_pdf
+    from matplotlib.backends.backend_pdf import PdfFile
+
+    pdf: Any = backend_pdf  # its helpers, untyped
+    original_embed = PdfFile.__dict__[_EMBED]
+    if getattr(original_embed, "run_wide", False):
+        yield
+        return
+    original_stream = PdfFile.__dict__[_STREAM]
+    original_get_font = pdf.get_font
+    advances: dict[Any, dict[Any, Any]] = {}
+    streams: dict[tuple[bytes, int], bytes] = {}
+
+    def embed_ttf(self: Any, filename: Any, subset_index: int, charmap: Any) -> Any:
+        if matplotlib.rcParams["pdf.fonttype"] != 3:
+            return original_embed(self, filename, subset_index, charmap)
+        font = _Advances(original_get_font(filename), advances.setdefault(filename, {}))
+        with patched((backend_pdf, "get_font", lambda path, *a, **k: font if path == filename and not a and not k
+                      else original_get_font(path, *a, **k))):
+            return original_embed(self, filename, subset_index, charmap)
+
+    def output_stream(self: Any, ref: Any, data: bytes, *, extra: Any = None) -> None:
+        level = matplotlib.rcParams["pdf.compression"]
+        if extra is not None or not level or not isinstance(data, bytes):
+            return original_stream(self, ref, data, extra=extra)  # type: ignore[no-any-return]
+        assert self.currentstream is None
+        tail = streams.get((data, level))
+        if tail is None:
+            if len(streams) > 50_000:
+                streams.clear()
+            deflate = zlib.compressobj(level)
+            contents = deflate.compress(data) + deflate.flush()
+            tail = streams[(data, level)] = b"".join((
+                pdf.pdfRepr({"Length": len(contents), "Filter": pdf.Name("FlateDecode")}), b"\nstream\n", contents,
+                b"\nendstream\nendobj\n"))
+        self.recordXref(ref.id)
+        self.fh.write(b"%d 0 obj\n" % ref.id)
+        self.fh.write(tail)
+        return None
+
+    embed_ttf.run_wide = True  # type: ignore[attr-defined]
+    with patched((PdfFile, _EMBED, embed_ttf), (PdfFile, _STREAM, output_stream)):
+        yield
+
+
+class _Advances:
+    """A font whose unscaled, unhinted glyph loads (which PDF widths are read from) are
+    answered from `kept`, a glyph loaded once per font file; every other use is the font's."""
+
+    def __init__(self, font: Any, kept: dict[Any, Any]) -> None:
+        from matplotlib.ft2font import LoadFlags
+
+        self._font, self._kept, self._flags = font, kept, LoadFlags.NO_SCALE | LoadFlags.NO_HINTING
+
+    def load_glyph(self, glyph: int, flags: Any = None) -> Any:
+        if flags is None:
+            return self._font.load_glyph(glyph)
+        if flags != self._flags:
+            return self._font.load_glyph(glyph, flags)
+        found = self._kept.get(glyph)
+        if found is None:
+            found = self._kept[glyph] = self._font.load_glyph(glyph, flags)  # a copy of the glyph's metrics
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._font, name)
 
 
 @contextmanager
