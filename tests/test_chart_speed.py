@@ -260,3 +260,38 @@ def test_jobs_must_be_a_positive_whole_number(tmp_path: Path) -> None:
                          capture_output=True, text=True, cwd=REPO)
     assert bad.returncode == 2 and "--jobs: give at least 1" in bad.stderr
     assert not (tmp_path / "c").exists()
+
+
+def test_fonts_found_once_follow_the_properties_and_the_rc_settings() -> None:
+    """`shared_font_lookups` answers as matplotlib does: for other properties, other rc font
+    lists (a generic family resolved through them), and for a name given as a string, which
+    it passes on; and a failed search still raises."""
+    from matplotlib import font_manager
+    from matplotlib.font_manager import FontProperties
+
+    from iwf_stats.charts.speed import shared_font_lookups
+
+    manager = font_manager.fontManager
+
+    def found(prop: object, **kw: object) -> list[str]:
+        return [str(p) for p in manager._find_fonts_by_props(prop, **kw)]
+
+    cases = [(FontProperties(family=["sans-serif"]), {"font.sans-serif": ["DejaVu Sans"]}),
+             (FontProperties(family=["sans-serif"]), {"font.sans-serif": ["DejaVu Sans Mono"]}),
+             (FontProperties(family=["sans-serif"], weight="bold"), {"font.sans-serif": ["DejaVu Sans"]}),
+             ("DejaVu Serif", {})]
+    plain = []
+    for prop, rc in cases:
+        with matplotlib.rc_context(rc):
+            plain.append(found(prop))
+    with shared_font_lookups():
+        kept = []
+        for _ in range(2):
+            for prop, rc in cases:
+                with matplotlib.rc_context(rc):
+                    kept.append(found(prop))
+        with pytest.raises(ValueError, match="Failed to find any font"):
+            found(FontProperties(family=["no such family"]), fallback_to_default=False)
+    assert kept == plain + plain
+    assert len({p[0] for p in plain}) == 4, "each case finds a different font"
+    assert "_find_fonts_by_props" not in vars(manager), "the method is put back"
