@@ -86,3 +86,22 @@ def test_svg_text_at_every_depth_is_written_as_matplotlib_writes_it() -> None:
         cached = [nested_svg(), nested_svg()]
     assert cached == [plain, plain]
     assert b"<defs>" in plain and b"<use " in plain
+
+
+def test_numbers_are_written_into_pdfs_as_matplotlib_writes_them() -> None:
+    """The short way for plain floats and ints gives matplotlib's bytes, and everything
+    else (bools, numpy numbers, lists of numbers) goes to matplotlib's own; a number a PDF
+    cannot hold raises as before."""
+    import numpy as np
+    from matplotlib.backends import backend_pdf
+
+    values = [0.0, -0.0, 1.0, -1.5, 0.1 + 0.2, 0.1234567891, 1e-11, -1e-11, 123456789.123456789, 2.0 ** 60,
+              1e300, 7, -3, 0, 2 ** 70, True, False, np.float32(0.25), np.int64(5), [1.5, 2, True], (0.5,), None]
+    plain = [backend_pdf.pdfRepr(v) for v in values]
+    with shared_vector_glyphs():
+        fast = [backend_pdf.pdfRepr(v) for v in values]
+        for bad in (float("nan"), float("inf")):
+            with pytest.raises(ValueError, match="finite"):
+                backend_pdf.pdfRepr(bad)
+    assert fast == plain
+    assert plain[:3] == [b"0", b"-0", b"1"] and plain[15] == b"true"

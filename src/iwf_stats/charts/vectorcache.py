@@ -21,6 +21,9 @@ same hundred glyphs over and over.
   again for each file, and writes each glyph's procedure and the font's character map as
   streams of their own, each compressed by a new compressor: the advances are kept per font
   file, and such a stream's bytes per data and compression level (`_pdf_fonts`).
+- Every number a PDF holds goes through `pdfRepr`, which first asks it for a PDF form of its
+  own and checks a float with numpy; plain floats and ints take a shorter way to the same
+  bytes (`_pdf_numbers`: 0.45% fewer instructions for 16 looks).
 - In an SVG, a plain string is a group (its colour, position and size) around a reference
   to each glyph, and each glyph is defined once per file. The XML of the references depends
   only on the string's shape, and of a definition only on the glyph's outline, both written
@@ -57,6 +60,7 @@ def shared_vector_glyphs() -> Iterator[None]:
     with ExitStack() as stack:
         stack.enter_context(_pdf_text())
         stack.enter_context(_pdf_fonts())
+        stack.enter_context(_pdf_numbers())
         stack.enter_context(_svg_text())
         yield
 
@@ -176,6 +180,39 @@ def _pdf_fonts() -> Iterator[None]:
 
     embed_ttf.run_wide = True  # type: ignore[attr-defined]
     with patched((PdfFile, _EMBED, embed_ttf), (PdfFile, _STREAM, output_stream)):
+        yield
+
+
+@contextmanager
+def _pdf_numbers() -> Iterator[None]:
+    """Numbers written into a PDF by a shorter way to the same bytes. matplotlib's `pdfRepr`
+    asks each object whether it has a PDF form of its own (an attribute lookup that fails
+    for a number) and checks that a float is finite with numpy; most of what it writes are
+    plain floats and ints, here written at once as it writes them (a float to ten decimals
+    with trailing zeros and point removed, an int in decimal). Anything else, numpy's
+    numbers and bools included, goes to matplotlib's."""
+    import math
+
+    from matplotlib.backends import backend_pdf
+
+    pdf: Any = backend_pdf
+    original = pdf.pdfRepr
+    if getattr(original, "run_wide", False):
+        yield
+        return
+
+    def pdf_repr(obj: Any) -> Any:
+        kind = type(obj)
+        if kind is float:
+            if not math.isfinite(obj):
+                return original(obj)  # which raises, in its words
+            return (b"%.10f" % obj).rstrip(b"0").rstrip(b".")
+        if kind is int:
+            return b"%d" % obj
+        return original(obj)
+
+    pdf_repr.run_wide = True  # type: ignore[attr-defined]
+    with patched((backend_pdf, "pdfRepr", pdf_repr)):
         yield
 
 
