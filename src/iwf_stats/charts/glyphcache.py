@@ -54,7 +54,9 @@ def shared_glyphs() -> Iterator[None]:
         items = shapes.get(key)
         if items is None:
             font = self._prepare_font(prop)
-            items = list(font._layout(s, flags=flags, features=features, language=language))
+            # Each glyph's font (and its file and face, for the bitmap's key), index and offset.
+            items = [(item.ft_object, (item.ft_object.fname, item.ft_object.face_index), item.glyph_index, item.x,
+                      item.y) for item in font._layout(s, flags=flags, features=features, language=language)]
             shapes[(s, prop.copy(), *key[2:])] = items
         size = prop.get_size_in_points()
         cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
@@ -63,26 +65,25 @@ def shared_glyphs() -> Iterator[None]:
         turn = tuple(matrix.flat)
         antialiased = gc.get_antialiased()
         height = self.height
-        for item in items:
-            font, dx, dy = item.ft_object, item.x, item.y
+        bottom = int(height)
+        same = (size, self.dpi, turn, flags, antialiased)  # what every glyph's bitmap of this text shares
+        draw_image = self._renderer.draw_text_image
+        for font, face, index, dx, dy in items:
             px = round(0x40 * (x + dx * cos - dy * sin))
             py = round(0x40 * (height - y + dx * sin + dy * cos))
-            glyph = (font.fname, font.face_index, size, self.dpi, item.glyph_index, turn, px & 63, py & 63,
-                     flags, antialiased)
+            glyph = (face, same, index, px & 63, py & 63)
             found = bitmaps.get(glyph)
             if found is None:
                 font.set_size(size, self.dpi)
                 font._set_transform(matrix, [px, py])
-                bitmap = font._render_glyph(item.glyph_index, flags,
-                                            RenderMode.NORMAL if antialiased else RenderMode.MONO)
+                bitmap = font._render_glyph(index, flags, RenderMode.NORMAL if antialiased else RenderMode.MONO)
                 buffer = np.array(bitmap.buffer)
                 if not antialiased:
                     buffer *= 0xff
-                found = bitmaps[glyph] = (buffer, bitmap.left - (px >> 6), bitmap.top - (py >> 6))
-            buffer, left, top = found
-            # draw_text_image's y is downwards and the bitmap's bottom side.
-            self._renderer.draw_text_image(buffer, left + (px >> 6), int(height) - (top + (py >> 6)) + buffer.shape[0],
-                                           0, gc)
+                # draw_text_image's y is downwards and the bitmap's bottom side.
+                found = bitmaps[glyph] = (buffer, bitmap.left - (px >> 6), buffer.shape[0] - (bitmap.top - (py >> 6)))
+            buffer, left, drop = found
+            draw_image(buffer, left + (px >> 6), bottom - (py >> 6) + drop, 0, gc)
         return None
 
     draw_text.run_wide = True  # type: ignore[attr-defined]
