@@ -295,3 +295,53 @@ def test_fonts_found_once_follow_the_properties_and_the_rc_settings() -> None:
     assert kept == plain + plain
     assert len({p[0] for p in plain}) == 4, "each case finds a different font"
     assert "_find_fonts_by_props" not in vars(manager), "the method is put back"
+
+
+def test_a_font_added_inside_the_block_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `shared_font_lookups` kept is dropped when a font is added, as matplotlib drops
+    its own: a family searched for before it is added is found after (a copy of DejaVu Sans
+    renamed, added to a copy of the font manager, so that the rest of the run never sees it)."""
+    import copy
+    import logging
+
+    from fontTools.ttLib import TTFont
+    from matplotlib import font_manager
+    from matplotlib.font_manager import FontProperties, findfont
+
+    from iwf_stats.charts.speed import shared_font_lookups
+
+    font = TTFont(findfont(FontProperties(family=["DejaVu Sans"])))
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = "IWF Test Family"
+    path = tmp_path / "iwf-test-family.ttf"
+    font.save(str(path))
+    manager = copy.deepcopy(font_manager.fontManager)
+    monkeypatch.setattr(font_manager, "fontManager", manager)
+    prop = FontProperties(family=["IWF Test Family"])
+    logging.getLogger("matplotlib.font_manager").disabled = True  # "family not found", expected once
+    try:
+        with shared_font_lookups():
+            before = [str(p) for p in manager._find_fonts_by_props(prop)]
+            manager.addfont(str(path))
+            after = [str(p) for p in manager._find_fonts_by_props(prop)]
+    finally:
+        logging.getLogger("matplotlib.font_manager").disabled = False
+    assert str(path) not in before and after == [str(path)]
+
+
+def test_a_font_search_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within the block, the same properties under the same rc settings are searched for once."""
+    from matplotlib import font_manager
+    from matplotlib.font_manager import FontManager, FontProperties
+
+    from iwf_stats.charts.speed import shared_font_lookups
+
+    searched: list[object] = []
+    real = FontManager._find_fonts_by_props
+    monkeypatch.setattr(FontManager, "_find_fonts_by_props",
+                        lambda self, prop, *a, **k: searched.append(prop) or real(self, prop, *a, **k))
+    prop = FontProperties(family=["DejaVu Sans"], weight="bold")
+    with shared_font_lookups():
+        answers = [font_manager.fontManager._find_fonts_by_props(prop) for _ in range(5)]
+    assert len(searched) == 1 and all(a == answers[0] for a in answers)

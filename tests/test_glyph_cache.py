@@ -49,3 +49,20 @@ def test_the_cache_is_gone_after_the_block() -> None:
             pass
         assert RendererAgg.draw_text is not before
     assert RendererAgg.draw_text is before
+
+
+def test_regular_and_bold_glyphs_are_kept_apart() -> None:
+    """The same string at the same size and position, regular and bold: each glyph's bitmap
+    is its own face's, as matplotlib draws it."""
+    def drawn() -> np.ndarray:
+        fig = Figure(figsize=(2, 1), dpi=100)
+        canvas = FigureCanvasAgg(fig)
+        fig.text(0.1, 0.6, "Wave", fontsize=12)
+        fig.text(0.1, 0.2, "Wave", fontsize=12, fontweight="bold")
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    plain = drawn()
+    with shared_glyphs():
+        cached = drawn()
+    assert np.array_equal(plain, cached)

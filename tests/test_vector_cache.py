@@ -105,3 +105,62 @@ def test_numbers_are_written_into_pdfs_as_matplotlib_writes_them() -> None:
                 backend_pdf.pdfRepr(bad)
     assert fast == plain
     assert plain[:3] == [b"0", b"-0", b"1"] and plain[15] == b"true"
+
+
+def one_text_svg(in_axes: bool) -> bytes:
+    fig = Figure(figsize=(3, 2), dpi=100)
+    FigureCanvasAgg(fig)
+    if in_axes:
+        fig.add_subplot().text(0.2, 0.5, "Wave", clip_on=True)
+    else:
+        fig.text(0.2, 0.5, "Wave")
+    buf = io.BytesIO()
+    with matplotlib.rc_context(RC):
+        fig.savefig(buf, format="svg", metadata=META["svg"])
+    return buf.getvalue()
+
+
+def test_a_glyph_defined_at_another_depth_in_the_next_file_is_indented_for_it() -> None:
+    """A glyph's definition is kept per depth: first defined at the figure's level in one file
+    and inside the axes in the next, each file is matplotlib's own."""
+    plain = [one_text_svg(False), one_text_svg(True)]
+    with shared_vector_glyphs():
+        cached = [one_text_svg(False), one_text_svg(True)]
+    assert cached == plain
+
+
+def test_fonts_with_other_fallbacks_draw_their_own_glyphs() -> None:
+    """Two font lists with the same first font and different fallbacks: the characters the
+    first lacks come from each list's own fallback, as matplotlib draws them."""
+    def saved_with(fallback: str, fmt: str) -> bytes:
+        fig = Figure(figsize=(3, 2))
+        FigureCanvasAgg(fig)
+        fig.text(0.1, 0.5, "Café Ω", family=["cmr10", fallback], fontsize=20)
+        buf = io.BytesIO()
+        with matplotlib.rc_context(RC):
+            fig.savefig(buf, format=fmt, metadata=META[fmt])
+        return buf.getvalue()
+
+    for fmt in ("pdf", "svg"):
+        plain = [saved_with("DejaVu Sans", fmt), saved_with("DejaVu Serif", fmt)]
+        with shared_vector_glyphs():
+            cached = [saved_with("DejaVu Sans", fmt), saved_with("DejaVu Serif", fmt)]
+        assert cached == plain and plain[0] != plain[1]
+
+
+def test_streams_are_kept_per_compression_level_and_compressed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same figure at two compression levels in one block: each file is matplotlib's;
+    and saved again, its glyph procedures and character maps are not compressed again."""
+    import zlib
+
+    made: list[int] = []
+    real = zlib.compressobj
+    monkeypatch.setattr(zlib, "compressobj", lambda *a, **k: made.append(1) or real(*a, **k))
+    plain = [saved("pdf", (9, 13), {"pdf.compression": level}) for level in (6, 9)]
+    plain_count = len(made) // 2
+    with shared_vector_glyphs():
+        cached = [saved("pdf", (9, 13), {"pdf.compression": level}) for level in (6, 9)]
+        made.clear()
+        again = saved("pdf", (9, 13), {"pdf.compression": 6})
+    assert cached == plain and again == plain[0]
+    assert len(made) < plain_count / 2, (len(made), plain_count)
