@@ -9,8 +9,8 @@ from the drawing's RGBA buffer straight into the compressor (`encode_image`), wi
 the image between (5.1% fewer instructions for 4 charts in 4 looks, callgrind; encoding the
 256 PNGs of every chart, size and theme alone took 2.0–2.6 s of CPU against 2.3–2.9 s with
 the two copies, five runs in turns). The rows of an array go to the compressor in the same
-pieces, since zlib-ng's output at some levels depends on how its input is split. The compressor is
-zlib-ng (pinned in requirements.lock), at level 2: on the 256 PNGs of every chart in every
+pieces, since zlib-ng's output at some levels depends on how its input is split. The
+compressor is zlib-ng (pinned in requirements.lock), at level 2: on the 256 PNGs of every chart in every
 size and theme (1.44 GB of rows) it took 0.92 s of CPU for 30.9 MB, where zlib at level 3
 took 3.33 s for 33.1 MB (level 1: 3.17 s, 34.8 MB). A chart drawn on an opaque background is
 stored as RGB (its alpha would be 255 everywhere); any transparency keeps RGBA. The file holds
@@ -173,7 +173,6 @@ def screen_pair(rgba: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     and `halve` of that, exactly. Opaque, both come from one view of the pixels as RGBX (no
     copy), which Pillow both packs as RGB and reduces: the RGB copy `halve` would otherwise
     make first is skipped (measured: 12 ms instead of 23 ms for a 2160×1920 drawing)."""
-
     rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
     height, width, _ = rgba.shape
     if height % 2 or width % 2 or not _opaque(rgba):

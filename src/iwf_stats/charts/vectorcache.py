@@ -33,8 +33,8 @@ same hundred glyphs over and over.
   only on the string's shape, and of a definition only on the glyph's outline, both written
   with the indentation of their depth in the file's tree: each is written once per depth by
   matplotlib's own XML writer, then copied (4.1% fewer instructions for 4 charts in 4
-  looks, callgrind). The group around them is matplotlib's code,
-  copied as it is; mathtext is drawn by matplotlib as before.
+  looks, callgrind). The group around them is matplotlib's code, copied as it is; mathtext
+  is drawn by matplotlib as before.
 """
 
 from __future__ import annotations
