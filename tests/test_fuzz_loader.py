@@ -60,6 +60,26 @@ def test_damaged_rows_give_a_dataset_or_a_clean_error_list(case: tuple[str, list
         except DataError as e:
             assert e.problems, "a DataError must list at least one problem"
             for p in e.problems:
-                assert p.path.endswith((".csv", ".json", ".txt")) and p.field and p.message
+                # A data file: a table, the package descriptor, a saved source text, or the
+                # chart catalogue (whose charts name series and categories the rows must hold).
+                assert p.path.endswith((".csv", ".json", ".txt", ".toml")) and p.field and p.message
         else:
             assert isinstance(result, Dataset)
+
+
+def test_rows_a_chart_names_that_are_damaged_away_give_the_catalogues_line(tmp_path: Path) -> None:
+    """Found by the test above: the hosting chart's total is a category of the observations;
+    with its rows gone, the error names the catalogue's file, line and field, not a traceback."""
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    rows = [r for r in ORIGINAL["observations"] if "Top ten countries" not in r]
+    assert len(rows) < len(ORIGINAL["observations"])
+    with (root / "observations.csv").open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    try:
+        load(root, today=TODAY)
+    except DataError as e:
+        found = [(Path(p.path).name, p.field) for p in e.problems]
+        assert ("charts.toml", "total") in found and all(p.line > 0 for p in e.problems if p.path.endswith(".toml"))
+    else:
+        raise AssertionError("a chart naming a category no row holds must not load")
