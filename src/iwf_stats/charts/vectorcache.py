@@ -249,8 +249,10 @@ def _svg_text() -> Iterator[None]:
 
     from matplotlib import _text_helpers
     from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.colors import rgb2hex
     from matplotlib.textpath import TextToPath
 
+    svg = _svg_backend()
     original_glyphs = TextToPath.__dict__[_GLYPHS]
     if getattr(original_glyphs, "run_wide", False):
         yield
@@ -305,10 +307,6 @@ def _svg_text() -> Iterator[None]:
         string's glyph references written once per depth in the file's tree and then copied."""
         if ismath:
             return original_draw(self, gc, x, y, s, prop, angle, ismath, mtext)  # type: ignore[no-any-return]
-        from matplotlib.colors import rgb2hex
-
-        svg = _svg_backend()
-
         writer = self.writer
         writer.comment(s)
         text2path = self._text2path
