@@ -26,6 +26,11 @@ def saved(fmt: str, sizes: tuple[float, ...], rc: dict[str, object] | None = Non
         fig.text(0.05, 0.1 + 0.2 * i, "Webpages actioned, 2011–2024: 291,273 ågy", fontsize=size,
                  rotation=[0, 90, 15][i % 3], fontweight="bold" if i % 2 else "normal",
                  fontstyle="italic" if i == 2 else "normal")
+    return file_of(fig, fmt, rc)
+
+
+def file_of(fig: Figure, fmt: str, rc: dict[str, object] | None = None) -> bytes:
+    """The figure saved as `fmt` with the test's rc settings (and `rc`), no varying metadata."""
     buf = io.BytesIO()
     with matplotlib.rc_context({**RC, **(rc or {})}):
         fig.savefig(buf, format=fmt, metadata=META[fmt])
@@ -74,10 +79,7 @@ def nested_svg() -> bytes:
     ax.text(0.2, 0.3, "Webpages 2024 $x^2$", rotation=30)
     ax.text(0.2, 0.7, "", clip_on=True)
     ax.annotate("ågy Webpages", (0.5, 0.5), xytext=(0.6, 0.8), arrowprops={"arrowstyle": "->"}, clip_on=True)
-    buf = io.BytesIO()
-    with matplotlib.rc_context(RC):
-        fig.savefig(buf, format="svg", metadata=META["svg"])
-    return buf.getvalue()
+    return file_of(fig, "svg")
 
 
 def test_svg_text_at_every_depth_is_written_as_matplotlib_writes_it() -> None:
@@ -114,10 +116,7 @@ def one_text_svg(in_axes: bool) -> bytes:
         fig.add_subplot().text(0.2, 0.5, "Wave", clip_on=True)
     else:
         fig.text(0.2, 0.5, "Wave")
-    buf = io.BytesIO()
-    with matplotlib.rc_context(RC):
-        fig.savefig(buf, format="svg", metadata=META["svg"])
-    return buf.getvalue()
+    return file_of(fig, "svg")
 
 
 def test_a_glyph_defined_at_another_depth_in_the_next_file_is_indented_for_it() -> None:
@@ -136,10 +135,7 @@ def test_fonts_with_other_fallbacks_draw_their_own_glyphs() -> None:
         fig = Figure(figsize=(3, 2))
         FigureCanvasAgg(fig)
         fig.text(0.1, 0.5, "Café Ω", family=["cmr10", fallback], fontsize=20)
-        buf = io.BytesIO()
-        with matplotlib.rc_context(RC):
-            fig.savefig(buf, format=fmt, metadata=META[fmt])
-        return buf.getvalue()
+        return file_of(fig, fmt)
 
     for fmt in ("pdf", "svg"):
         plain = [saved_with("DejaVu Sans", fmt), saved_with("DejaVu Serif", fmt)]
