@@ -15,11 +15,11 @@ colours and nothing else), without building the chart or walking its artists aga
 screen size is drawn once, at 2×, and its 1× PNG is those pixels halved (`png.screen_pngs`);
 PNGs are written by `png` (compressed by zlib-ng). Text sizes, layouts, Agg's glyph bitmaps
 and the PDF and SVG glyph shapes and outlines computed for one figure serve the next, and
-fonts are read from memory (`speed`). With `jobs` > 1 the charts are drawn by that many worker processes,
-forked once the data is loaded and the backends imported. Each worker writes its files into
-the staging folder, so the result is the same files, byte for byte, as drawing them one by
-one; a failure in a worker stops the others and is raised here, as itself, before anything
-is moved. The measured times are in the README (Performance).
+fonts are read from memory (`speed`). With `jobs` > 1 the charts are drawn by that many
+worker processes, forked once the data is loaded and the backends imported. Each worker
+writes its files into the staging folder, so the result is the same files, byte for byte, as
+drawing them one by one; a failure in a worker stops the others and is raised here, as
+itself, before anything is moved. The measured times are in the README (Performance).
 """
 
 from __future__ import annotations
